@@ -1,0 +1,3 @@
+using Rectify.Cli;
+
+return await RectifyCli.RunAsync(args);
