@@ -23,6 +23,10 @@ public static class RectifyCli
 
     static IEnumerable<Command> Verbs() =>
     [
+        Hosting.ServeCommand.Create(),
+        Access.UserCommands.User(),
+        Access.UserCommands.Token(),
+        Audit.AuditCommand.Create(),
     ];
 }
 

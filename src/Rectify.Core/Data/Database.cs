@@ -1,0 +1,128 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Core.Access;
+
+namespace Rectify.Core.Data;
+
+/// <summary>Opening, registering and migrating the database, for the server, the CLI and the tests alike.</summary>
+public static class Database
+{
+    /// <summary>Registers RectifyDb for the location's provider; the CallerScope and TimeProvider come from DI.</summary>
+    public static IServiceCollection AddRectifyDb(this IServiceCollection services, DatabaseLocation location)
+    {
+        services.AddSingleton(location);
+        if (location.IsPostgres)
+        {
+            services.AddDbContext<PostgresRectifyDb>(o => Configure(o, location));
+            services.AddScoped<RectifyDb>(sp => sp.GetRequiredService<PostgresRectifyDb>());
+        }
+        else
+        {
+            services.AddDbContext<SqliteRectifyDb>(o => Configure(o, location));
+            services.AddScoped<RectifyDb>(sp => sp.GetRequiredService<SqliteRectifyDb>());
+        }
+        return services;
+    }
+
+    /// <summary>Opens a context outside DI (CLI verbs, tests).</summary>
+    public static RectifyDb Open(DatabaseLocation location, CallerScope? scope = null, TimeProvider? clock = null)
+    {
+        scope ??= CallerScope.System;
+        clock ??= TimeProvider.System;
+        if (location.IsPostgres)
+        {
+            var b = new DbContextOptionsBuilder<PostgresRectifyDb>();
+            Configure(b, location);
+            return new PostgresRectifyDb(b.Options, scope, clock);
+        }
+        var s = new DbContextOptionsBuilder<SqliteRectifyDb>();
+        Configure(s, location);
+        return new SqliteRectifyDb(s.Options, scope, clock);
+    }
+
+    static void Configure(DbContextOptionsBuilder o, DatabaseLocation location)
+    {
+        if (location.IsPostgres)
+            o.UseNpgsql(location.ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations"));
+        else
+        {
+            o.UseSqlite(location.ConnectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+            o.AddInterceptors(SqlitePragmas.Instance);
+        }
+        o.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
+    }
+
+    /// <summary>Creates the database if needed and applies pending migrations. Safe to call from every process at start.</summary>
+    public static async Task MigrateAsync(DatabaseLocation location, CancellationToken ct = default)
+    {
+        if (!location.IsPostgres)
+        {
+            var path = new SqliteConnectionStringBuilder(location.ConnectionString).DataSource;
+            var dir = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        }
+        await using var db = Open(location);
+        if (location.IsPostgres)
+        {
+            // Several app servers may start at once: one migrates, the others wait on the lock.
+            var creator = db.GetService<IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync(ct))
+            {
+                try { await creator.CreateAsync(ct); }
+                catch (Npgsql.PostgresException e) when (e.SqlState == "42P04") { /* another server created it first */ }
+            }
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7170918)", ct);
+                await db.Database.MigrateAsync(ct);
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(7170918)", ct);
+            }
+            finally { await db.Database.CloseConnectionAsync(); }
+        }
+        else
+        {
+            await db.Database.MigrateAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+
+    /// <summary>Per-connection SQLite settings: foreign keys on, full sync (an acknowledged write survives a crash), busy wait.</summary>
+    sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+        const string Sql = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = Sql;
+            cmd.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = Sql;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+}
+
+/// <summary>Design-time factories so `dotnet ef migrations add` builds one migration set per provider.</summary>
+public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteRectifyDb>
+{
+    public SqliteRectifyDb CreateDbContext(string[] args) => (SqliteRectifyDb)Database.Open(DatabaseLocation.Parse("design.db"));
+}
+
+public sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresRectifyDb>
+{
+    public PostgresRectifyDb CreateDbContext(string[] args) =>
+        (PostgresRectifyDb)Database.Open(DatabaseLocation.Parse("Host=localhost;Database=rectify_design;Username=postgres"));
+}

@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Rectify.Core.Access;
+
+namespace Rectify.Core.Data;
+
+public sealed class SqliteRectifyDb(DbContextOptions<SqliteRectifyDb> options, CallerScope scope, TimeProvider clock)
+    : RectifyDb(options, scope, clock)
+{
+    public override string ProviderName => "sqlite";
+}
+
+public sealed class PostgresRectifyDb(DbContextOptions<PostgresRectifyDb> options, CallerScope scope, TimeProvider clock)
+    : RectifyDb(options, scope, clock)
+{
+    public override string ProviderName => "postgresql";
+
+    /// <summary>Transaction-scoped advisory lock: one audit-chain writer at a time across all app servers.</summary>
+    protected override Task LockAuditChainAsync(CancellationToken ct) =>
+        Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7170917)", ct);
+}
+
+/// <summary>Times are stored in UTC; SQLite forgets the kind, so it is put back on read.</summary>
+public sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+/// <summary>Where the data lives: a SQLite file (default ./data/rectify.db) or a PostgreSQL connection string.</summary>
+public sealed record DatabaseLocation(string Provider, string ConnectionString)
+{
+    public const string DefaultSqlitePath = "data/rectify.db";
+
+    public bool IsPostgres => Provider == "postgresql";
+
+    /// <summary>
+    /// Reads a --db / RECTIFY_DB value: "Host=…" or "postgres://…" is PostgreSQL; anything else is a SQLite file path
+    /// (or a "Data Source=…" string). Empty means the default SQLite file.
+    /// </summary>
+    public static DatabaseLocation Parse(string? value)
+    {
+        value = value?.Trim();
+        if (string.IsNullOrEmpty(value)) value = DefaultSqlitePath;
+        if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+            return new("postgresql", FromUri(new Uri(value)));
+        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase) || value.Contains("Server=", StringComparison.OrdinalIgnoreCase))
+            return new("postgresql", value);
+        var path = value.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase)
+            ? new SqliteConnectionStringBuilder(value).DataSource : value;
+        var full = Path.GetFullPath(path);
+        return new("sqlite", new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString());
+    }
+
+    static string FromUri(Uri uri)
+    {
+        var userInfo = uri.UserInfo.Split(':', 2);
+        var b = new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host, Port = uri.Port > 0 ? uri.Port : 5432, Database = uri.AbsolutePath.Trim('/'),
+            Username = Uri.UnescapeDataString(userInfo[0]),
+        };
+        if (userInfo.Length > 1) b.Password = Uri.UnescapeDataString(userInfo[1]);
+        return b.ToString();
+    }
+
+    /// <summary>Shown in logs and /health: the connection without its password.</summary>
+    public string Describe() => IsPostgres
+        ? new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ToString()
+        : new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+}

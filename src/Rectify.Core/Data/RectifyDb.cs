@@ -1,0 +1,274 @@
+using System.Linq.Expressions;
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Rectify.Core.Access;
+using Rectify.Core.Audit;
+using Rectify.Core.Ledger;
+using Rectify.Core.Organisations;
+using Rectify.Core.Workflow;
+
+namespace Rectify.Core.Data;
+
+/// <summary>
+/// The one DbContext. Every unit-owned row is filtered by the caller's scope; every save bumps versions (optimistic
+/// concurrency), refuses rows outside the scope, and appends hash-chained audit events in the same transaction.
+/// Provider-specific subclasses exist only to keep one migration set per provider.
+/// </summary>
+public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
+{
+    readonly TimeProvider _clock;
+
+    protected RectifyDb(DbContextOptions options, CallerScope scope, TimeProvider clock) : base(options)
+    {
+        Scope = scope;
+        _clock = clock;
+    }
+
+    public CallerScope Scope { get; }
+    public abstract string ProviderName { get; }
+
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<InspectionRound> Rounds => Set<InspectionRound>();
+    public DbSet<Inspection> Inspections => Set<Inspection>();
+    public DbSet<FeedbackDocument> FeedbackDocuments => Set<FeedbackDocument>();
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<Problem> Problems => Set<Problem>();
+    public DbSet<Measure> Measures => Set<Measure>();
+    public DbSet<ProgressReport> ProgressReports => Set<ProgressReport>();
+    public DbSet<ClosureRequest> ClosureRequests => Set<ClosureRequest>();
+    public DbSet<EvidenceFile> EvidenceFiles => Set<EvidenceFile>();
+    public DbSet<RuleDocument> Rules => Set<RuleDocument>();
+    public DbSet<OutcomeFigure> OutcomeFigures => Set<OutcomeFigure>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder b)
+    {
+        b.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        b.Properties<decimal>().HavePrecision(18, 4);
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        foreach (var type in b.Model.GetEntityTypes().Select(t => t.ClrType).Where(t => typeof(Entity).IsAssignableFrom(t)).ToList())
+            b.Entity(type).Property(nameof(Entity.Version)).IsConcurrencyToken();
+
+        b.Entity<Organisation>(e =>
+        {
+            e.HasIndex(o => o.ParentId);
+            e.HasIndex(o => o.UnitId);
+            e.Property(o => o.Name).HasMaxLength(200);
+            e.Ignore(o => o.OwningUnitId);
+            e.HasQueryFilter(o => Scope.All || Scope.OfficeIds.Contains(o.Id) || Scope.UnitIds.Contains(o.Id)
+                                  || (o.UnitId != null && Scope.UnitIds.Contains(o.UnitId.Value)));
+        });
+        b.Entity<Person>(e =>
+        {
+            e.HasIndex(p => p.UnitId);
+            e.Property(p => p.Name).HasMaxLength(100);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(p => p.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<InspectionRound>(e =>
+        {
+            e.HasIndex(r => r.OfficeId);
+            e.HasMany(r => r.Inspections).WithOne().HasForeignKey(i => i.RoundId).OnDelete(DeleteBehavior.SetNull);
+            e.HasQueryFilter(r => Scope.All || Scope.OfficeIds.Contains(r.OfficeId)
+                                  || r.Inspections.Any(i => Scope.UnitIds.Contains(i.UnitId)));
+        });
+        b.Entity<Inspection>(e =>
+        {
+            e.HasIndex(i => i.UnitId);
+            e.HasMany(i => i.FeedbackDocuments).WithOne().HasForeignKey(d => d.InspectionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(i => i.Categories).WithOne().HasForeignKey(c => c.InspectionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Category>(e =>
+        {
+            e.HasIndex(c => new { c.InspectionId, c.Ordinal });
+            e.HasMany(c => c.Problems).WithOne().HasForeignKey(p => p.CategoryId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Problem>(e =>
+        {
+            e.HasIndex(p => new { p.CategoryId, p.Ordinal });
+            e.HasIndex(p => p.InspectionId);
+            e.Ignore(p => p.Status);
+            e.HasMany(p => p.Measures).WithOne().HasForeignKey(m => m.ProblemId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Measure>(e =>
+        {
+            e.HasIndex(m => new { m.ProblemId, m.Ordinal });
+            e.HasIndex(m => m.InspectionId);
+            e.HasIndex(m => m.UnitId);
+            e.HasIndex(m => m.OwnerId);
+            e.HasIndex(m => m.LeaderId);
+            e.HasOne<Person>().WithMany().HasForeignKey(m => m.LeaderId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<Person>().WithMany().HasForeignKey(m => m.OwnerId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(m => m.LeadDepartmentId).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<ProgressReport>(e =>
+        {
+            e.HasIndex(r => new { r.MeasureId, r.Week });
+            e.HasIndex(r => r.IdempotencyKey).IsUnique();
+            e.HasOne<Measure>().WithMany().HasForeignKey(r => r.MeasureId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ClosureRequest>(e =>
+        {
+            e.HasIndex(r => r.MeasureId);
+            e.HasOne<Measure>().WithMany().HasForeignKey(r => r.MeasureId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<EvidenceFile>(e => e.HasIndex(f => f.MeasureId));
+        b.Entity<RuleDocument>(e => e.HasIndex(r => r.UnitId));
+        b.Entity<OutcomeFigure>(e => e.HasIndex(f => f.ProblemId));
+        b.Entity<User>(e => e.HasIndex(u => u.UserName).IsUnique());
+        b.Entity<ApiToken>(e => e.HasIndex(t => t.TokenHash).IsUnique());
+        b.Entity<AuditEvent>(e =>
+        {
+            e.HasIndex(a => a.Sequence).IsUnique();
+            e.HasIndex(a => new { a.EntityType, a.EntityId });
+        });
+
+        // Every unit-owned row is visible only inside the caller's scope.
+        foreach (var type in b.Model.GetEntityTypes().Select(t => t.ClrType).Where(t => typeof(IUnitOwned).IsAssignableFrom(t)).ToList())
+            typeof(RectifyDb).GetMethod(nameof(FilterByUnit), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(type).Invoke(this, [b]);
+    }
+
+    void FilterByUnit<T>(ModelBuilder b) where T : class, IUnitOwned
+    {
+        Expression<Func<T, bool>> filter = e => Scope.All || Scope.UnitIds.Contains(e.UnitId);
+        b.Entity<T>().HasQueryFilter(filter);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    {
+        ChangeTracker.DetectChanges();
+        var entries = ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .ToList();
+        if (entries.Count == 0) return 0;
+        if (entries.Any(e => e.Entity is AuditEvent && e.State != EntityState.Added))
+            throw new InvalidOperationException("Audit events are append-only.");
+
+        foreach (var e in entries)
+        {
+            if (e.Entity is IUnitOwned owned && e.State != EntityState.Deleted && !Scope.CanSeeUnit(owned.UnitId))
+                throw new OutOfScopeException();
+            if (e.Entity is Entity)
+            {
+                var version = e.Property(nameof(Entity.Version));
+                if (e.State == EntityState.Added) version.CurrentValue = 1;
+                else if (e.State == EntityState.Modified) version.CurrentValue = (int)version.OriginalValue! + 1;
+            }
+        }
+
+        var audited = entries.Where(e => e.Entity is not AuditEvent and not DataProtectionKey).ToList();
+        var pending = audited.Select(e => (Entry: e, Action: Action(e.State), Before: e.State == EntityState.Added ? null : Snapshot(e, original: true))).ToList();
+
+        var own = Database.CurrentTransaction is null;
+        await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
+        try
+        {
+            await LockAuditChainAsync(ct);
+            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+            if (pending.Count > 0)
+            {
+                var last = await AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence)
+                    .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
+                long seq = last?.Sequence ?? 0;
+                var prev = last?.Hash ?? AuditEvent.GenesisHash;
+                var now = _clock.GetUtcNow().UtcDateTime;
+                foreach (var (entry, action, before) in pending)
+                {
+                    var ev = new AuditEvent
+                    {
+                        Sequence = ++seq, At = now, UserId = Scope.UserId, UserName = Scope.UserName,
+                        EntityType = entry.Metadata.ClrType.Name, EntityId = (entry.Entity as Entity)?.Id,
+                        Action = action, Before = before, After = action == "deleted" ? null : Snapshot(entry, original: false),
+                        UnitId = UnitOf(entry.Entity), PreviousHash = prev, Hash = "",
+                    };
+                    ev.Hash = ev.ComputeHash();
+                    prev = ev.Hash;
+                    AuditEvents.Add(ev);
+                }
+                await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+            }
+            if (tx is not null) await tx.CommitAsync(ct);
+            if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
+            return count;
+        }
+        catch (DbUpdateConcurrencyException ex)
+        {
+            var entry = ex.Entries.FirstOrDefault();
+            var id = (entry?.Entity as Entity)?.Id ?? 0;
+            int? current = null;
+            if (entry is not null)
+            {
+                if (tx is not null) await tx.RollbackAsync(CancellationToken.None);
+                var values = await entry.GetDatabaseValuesAsync(CancellationToken.None);
+                current = values?.GetValue<int>(nameof(Entity.Version));
+            }
+            throw new ConcurrencyConflictException(entry?.Metadata.ClrType.Name ?? "记录", id, current);
+        }
+    }
+
+    /// <summary>Appends an audit event that records an action rather than a row change (a refused approval, a lint override).</summary>
+    public async Task RecordAsync(string entityType, long? entityId, string action, object? details, long? unitId, CancellationToken ct = default)
+    {
+        var own = Database.CurrentTransaction is null;
+        await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
+        await LockAuditChainAsync(ct);
+        var last = await AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
+        var ev = new AuditEvent
+        {
+            Sequence = (last?.Sequence ?? 0) + 1, At = _clock.GetUtcNow().UtcDateTime, UserId = Scope.UserId, UserName = Scope.UserName,
+            EntityType = entityType, EntityId = entityId, Action = action,
+            After = details is null ? null : JsonSerializer.Serialize(details, AuditJson), UnitId = unitId,
+            PreviousHash = last?.Hash ?? AuditEvent.GenesisHash, Hash = "",
+        };
+        ev.Hash = ev.ComputeHash();
+        AuditEvents.Add(ev);
+        await base.SaveChangesAsync(true, ct);
+        if (tx is not null) await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Serialises writers of the audit chain across processes. SQLite's write transactions already do.</summary>
+    protected virtual Task LockAuditChainAsync(CancellationToken ct) => Task.CompletedTask;
+
+    static string Action(EntityState s) => s switch
+    {
+        EntityState.Added => "created",
+        EntityState.Deleted => "deleted",
+        _ => "updated",
+    };
+
+    static long? UnitOf(object entity) => entity switch
+    {
+        IUnitOwned o => o.UnitId,
+        Organisation o => o.OwningUnitId,
+        _ => null,
+    };
+
+    static readonly HashSet<string> Secret = [nameof(User.PasswordHash), nameof(User.SecurityStamp), nameof(ApiToken.TokenHash)];
+    static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    static string Snapshot(EntityEntry e, bool original)
+    {
+        var values = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var p in e.Properties)
+        {
+            if (Secret.Contains(p.Metadata.Name)) continue;
+            values[p.Metadata.Name] = original ? p.OriginalValue : p.CurrentValue;
+        }
+        return JsonSerializer.Serialize(values, AuditJson);
+    }
+}
+
+/// <summary>A write to a row of a unit the caller may not see. Reported as 404, like a read.</summary>
+public sealed class OutOfScopeException() : Exception("对象不存在或无权访问。");

@@ -1,0 +1,138 @@
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Rectify.Access;
+using Rectify.Core.Data;
+using Rectify.Core.Ledger;
+using Rectify.Ledger;
+using Rectify.Organisations;
+
+namespace Rectify.Hosting;
+
+/// <summary>What `rectify serve` was asked for.</summary>
+public sealed record ServerSettings(DatabaseLocation Database)
+{
+    public string[] Urls { get; init; } = ["http://127.0.0.1:5080"];
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>Largest accepted JSON body; uploads have their own limit.</summary>
+    public long MaxJsonBody { get; init; } = 1024 * 1024;
+}
+
+/// <summary>Builds the one web application: API, health, OpenAPI, (later) the UI. Reads like a table of contents.</summary>
+public static class RectifyServer
+{
+    public static WebApplication Build(ServerSettings settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.ConfigureKestrel(k => { k.AddServerHeader = false; k.Limits.MaxRequestBodySize = 64 * 1024 * 1024; });
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var services = builder.Services;
+        services.AddSingleton(settings.Clock);
+        services.Configure<DeadlineSettings>(builder.Configuration.GetSection("Rectify:Deadlines"));
+        services.AddHttpContextAccessor();
+        services.AddRectifyDb(settings.Database);
+        services.AddDataProtection().SetApplicationName("Rectify").PersistKeysToDbContext<RectifyDb>();
+        services.AddRectifyAuthentication();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorHandler.Customize);
+        services.AddExceptionHandler<ErrorHandler>();
+        services.AddValidation();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            o.SerializerOptions.MaxDepth = 32;
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        });
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) }));
+        });
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Rectify 整改台账 API";
+            doc.Info.Description = "巡视巡察整改台账的 REST 接口。错误以 ProblemDetails 返回，title/detail 为中文。";
+            return Task.CompletedTask;
+        }));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseJsonBodyLimit(settings.MaxJsonBody);
+        app.UseStaticFiles();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseApiAntiforgery();
+
+        app.MapGet("/health", Health).AllowAnonymous().WithTags("运维").WithSummary("健康检查：服务与数据库");
+        app.MapOpenApi().AllowAnonymous();
+        app.MapGet("/api-docs", () => Results.Redirect("/api-docs.html")).AllowAnonymous().ExcludeFromDescription();
+        app.MapAuthApi();
+        app.MapOrganisationsApi();
+        app.MapInspectionsApi();
+        app.MapLedgerApi();
+        app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
+        return app;
+    }
+
+    static async Task<IResult> Health(RectifyDb db, CancellationToken ct)
+    {
+        var ok = await db.Database.CanConnectAsync(ct);
+        return ok ? TypedResults.Ok(new HealthStatus("ok", db.ProviderName))
+                  : TypedResults.Json(new HealthStatus("unavailable", db.ProviderName), statusCode: 503);
+    }
+
+    sealed record HealthStatus(string Status, string Database);
+
+    static void UseSecurityHeaders(this WebApplication app) => app.Use(async (http, next) =>
+    {
+        var h = http.Response.Headers;
+        h.XContentTypeOptions = "nosniff";
+        h.XFrameOptions = "DENY";
+        h["Referrer-Policy"] = "no-referrer";
+        h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+        await next();
+    });
+
+    /// <summary>JSON bodies are small; a larger one is refused before it is read (413).</summary>
+    static void UseJsonBodyLimit(this WebApplication app, long limit) => app.Use(async (http, next) =>
+    {
+        if (http.Request.ContentLength > limit && http.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+            throw new BadHttpRequestException("body too large", StatusCodes.Status413PayloadTooLarge);
+        await next();
+    });
+
+    /// <summary>Cookie sessions must send the antiforgery token on every write; bearer-token clients need not.</summary>
+    static void UseApiAntiforgery(this WebApplication app) => app.Use(async (http, next) =>
+    {
+        var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method);
+        if (write && http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/api/auth/login")
+            && http.User.Identity is { IsAuthenticated: true, AuthenticationType: not Authentication.Token })
+        {
+            var xsrf = http.RequestServices.GetRequiredService<IAntiforgery>();
+            if (!await xsrf.IsRequestValidAsync(http))
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = { Status = 400, Title = "防伪令牌无效", Detail = $"浏览器会话的写操作必须带有效的 {Authentication.XsrfHeader} 请求头，请刷新页面后重试。" },
+                });
+                return;
+            }
+        }
+        await next();
+    });
+
+    /// <summary>Migrates the database; every process may call it at start.</summary>
+    public static Task PrepareDatabaseAsync(DatabaseLocation location, CancellationToken ct = default) => Database.MigrateAsync(location, ct);
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Rectify.Cli;
+using Rectify.Core.Audit;
+using Rectify.Core.Data;
+using Rectify.Core.Demo;
+
+namespace Rectify.Hosting;
+
+/// <summary>`rectify serve`: migrate, optionally load the demo, verify the audit chain, serve.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var db = CliOptions.Db();
+        var urls = new Option<string?>("--urls") { Description = "监听地址，默认 http://127.0.0.1:5080（多个用分号分隔）" };
+        var demo = new Option<bool>("--demo") { Description = "载入演示数据（种子通报、各角色演示用户，密码只打印一次）" };
+        var cmd = new Command("serve", "启动 Web 服务（API 与界面）") { urls, db, demo };
+        cmd.SetAction((p, ct) => CliOptions.Guarded(async () =>
+        {
+            var location = CliOptions.Location(p, db);
+            await Database.MigrateAsync(location, ct);
+            await using (var ctx = Database.Open(location))
+            {
+                if (p.GetValue(demo)) PrintDemo(await DemoData.SeedAsync(ctx, ct));
+                var chain = await AuditChain.VerifyAsync(ctx, ct);
+                if (!chain.Ok) await Console.Error.WriteLineAsync($"警告：审计链校验未通过：{chain.Problem}");
+            }
+            var settings = new ServerSettings(location);
+            if (p.GetValue(urls) is { Length: > 0 } u) settings = settings with { Urls = u.Split(';', StringSplitOptions.RemoveEmptyEntries) };
+            var app = RectifyServer.Build(settings);
+            Console.WriteLine($"Rectify 已启动：{string.Join(", ", settings.Urls)}（数据库 {location.Provider}：{location.Describe()}）");
+            await app.RunAsync();
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    static void PrintDemo(IReadOnlyList<DemoData.DemoUser>? users)
+    {
+        if (users is null)
+        {
+            Console.WriteLine("演示数据已存在（演示用户的密码只在首次创建时打印过）。");
+            return;
+        }
+        Console.WriteLine("已载入演示数据。演示用户（密码只显示这一次）：");
+        foreach (var u in users) Console.WriteLine($"  {u.UserName,-8} {Core.Access.User.RoleCode(u.Role),-11} {u.Password}  {u.Scope}");
+    }
+}
