@@ -177,6 +177,10 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         {
             await LockAuditChainAsync(ct);
             var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+            // Generated ids are known now; take the "after" pictures, then mark the rows saved so the audit save
+            // below writes only the events.
+            var afters = pending.Select(p => p.Action == "deleted" ? null : Snapshot(p.Entry, original: false)).ToList();
+            ChangeTracker.AcceptAllChanges();
             if (pending.Count > 0)
             {
                 var last = await AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence)
@@ -184,23 +188,23 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
                 long seq = last?.Sequence ?? 0;
                 var prev = last?.Hash ?? AuditEvent.GenesisHash;
                 var now = _clock.GetUtcNow().UtcDateTime;
-                foreach (var (entry, action, before) in pending)
+                for (int i = 0; i < pending.Count; i++)
                 {
+                    var (entry, action, before) = pending[i];
                     var ev = new AuditEvent
                     {
                         Sequence = ++seq, At = now, UserId = Scope.UserId, UserName = Scope.UserName,
                         EntityType = entry.Metadata.ClrType.Name, EntityId = (entry.Entity as Entity)?.Id,
-                        Action = action, Before = before, After = action == "deleted" ? null : Snapshot(entry, original: false),
+                        Action = action, Before = before, After = afters[i],
                         UnitId = UnitOf(entry.Entity), PreviousHash = prev, Hash = "",
                     };
                     ev.Hash = ev.ComputeHash();
                     prev = ev.Hash;
                     AuditEvents.Add(ev);
                 }
-                await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+                await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
             }
             if (tx is not null) await tx.CommitAsync(ct);
-            if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
             return count;
         }
         catch (DbUpdateConcurrencyException ex)

@@ -117,7 +117,7 @@ public static class StatusRules
     /// <summary>The wording a notice uses for a status (整改结果).</summary>
     public static string Wording(MeasureStatus s) => s switch
     {
-        MeasureStatus.NotStarted => "未完成",
+        MeasureStatus.NotStarted => "尚未启动",
         MeasureStatus.InProgress => "整改推进中",
         MeasureStatus.ExtensionRequested => "申请延期",
         MeasureStatus.BasicallyRectified => "基本完成",

@@ -39,8 +39,7 @@ public static class AuthApi
             return TypedResults.Problem(statusCode: 401, title: "登录失败",
                 detail: outcome == Users.LoginOutcome.Locked ? "密码错误次数过多，账户已临时锁定，请 15 分钟后再试。" : "用户名或密码不正确。");
         }
-        // A new session id on every login (no session fixation): the old cookie is replaced, never reused.
-        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        // Every login issues a fresh ticket (no session fixation): whatever cookie came with the request is replaced.
         var principal = Authentication.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         http.User = principal;

@@ -49,6 +49,9 @@ public sealed class ErrorHandler(IProblemDetailsService problems, ILogger<ErrorH
     public static void Customize(ProblemDetailsContext ctx)
     {
         var pd = ctx.ProblemDetails;
+        pd.Extensions.Remove("traceId");
+        // Titles we set ourselves are Chinese already; only the framework's English defaults are replaced.
+        if (pd.Title is { Length: > 0 } t && !char.IsAscii(t[0])) return;
         switch (pd.Status)
         {
             case 400 when pd is HttpValidationProblemDetails:
@@ -65,6 +68,5 @@ public sealed class ErrorHandler(IProblemDetailsService problems, ILogger<ErrorH
             case 415: pd.Title = "不支持的内容类型"; pd.Detail ??= "请以 application/json 发送请求体。"; break;
             case 429: pd.Title = "请求过于频繁"; pd.Detail ??= "请稍后再试。"; break;
         }
-        pd.Extensions.Remove("traceId");
     }
 }

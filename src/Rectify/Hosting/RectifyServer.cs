@@ -106,8 +106,12 @@ public static class RectifyServer
     /// <summary>JSON bodies are small; a larger one is refused before it is read (413).</summary>
     static void UseJsonBodyLimit(this WebApplication app, long limit) => app.Use(async (http, next) =>
     {
-        if (http.Request.ContentLength > limit && http.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
-            throw new BadHttpRequestException("body too large", StatusCodes.Status413PayloadTooLarge);
+        if (http.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            if (http.Request.ContentLength > limit) throw new BadHttpRequestException("body too large", StatusCodes.Status413PayloadTooLarge);
+            // A chunked body has no length up front: count while it is read.
+            if (http.Request.ContentLength is null) http.Request.Body = new LimitedStream(http.Request.Body, limit);
+        }
         await next();
     });
 
