@@ -56,7 +56,7 @@ internal sealed partial class NoticeParser
         }
 
         var start = 0;
-        if (end > 0 && IsTitle(paragraphs[0].Text))
+        if (end > 0 && Patterns.LooksLikeTitle(paragraphs[0].Text))
         {
             doc.Title = paragraphs[0].Text;
             start = 1;
@@ -66,9 +66,6 @@ internal sealed partial class NoticeParser
         if (pendingPartCategory is not null) doc.Parts.Add(Heading(pendingPartCategory));
         Finish();
     }
-
-    static bool IsTitle(string t) =>
-        t.Length <= 80 && !Patterns.EndsSentence(t) && !Patterns.StartsBlock(t) && !Patterns.IsDateLine(t);
 
     static bool IsSignature(string t) =>
         t.Length <= 40 && !Patterns.EndsSentence(t) && !Patterns.StartsBlock(t) && !t.Contains('，');

@@ -111,6 +111,10 @@ internal static partial class Patterns
         return (n / 10 == 1 ? "" : d[n / 10].ToString()) + "十" + (n % 10 == 0 ? "" : d[n % 10].ToString());
     }
 
+    /// <summary>A document title: short, no comma or full stop, not a heading, label or date.</summary>
+    public static bool LooksLikeTitle(string t) =>
+        t.Length <= 80 && t.IndexOfAny(['，', '。', '；']) < 0 && !EndsSentence(t) && !StartsBlock(t) && !IsDateLine(t);
+
     /// <summary>"学习贯彻不深入。党组对……" → title up to the first full stop, the rest is the description.</summary>
     public static (string Title, string? Description) SplitTitle(string rest)
     {

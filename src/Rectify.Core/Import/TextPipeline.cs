@@ -73,8 +73,8 @@ internal static partial class TextPipeline
         return result;
     }
 
-    /// <summary>The first paragraph of a document, short and without a full stop, is a title: never continued.</summary>
-    static bool IsTitleCandidate(StringBuilder text) => text.Length <= 80 && !Patterns.EndsSentence(text);
+    /// <summary>The first paragraph of a document that looks like a title is never continued.</summary>
+    static bool IsTitleCandidate(StringBuilder text) => Patterns.LooksLikeTitle(text.ToString());
 
     /// <summary>
     /// Whether <paramref name="next"/> continues the paragraph <paramref name="prev"/>: the previous one does not end a
