@@ -123,35 +123,60 @@ internal static partial class TestDocuments
             ["", "", "", "加强校园文化建设", "限期整改", "赵六", "教育股", "王五", "2022-12-31", "整改推进中"],
             ["3", "二、履职尽责方面", "长期违规借调教师", "借调人员返回原学校", "限期整改", "钱七", "人事股", "孙八", "2023-03-31", "未完成"],
         ];
+        return Xlsx([header, .. rows], "B2:B5", "C2:C3", "C4:C5", "A2:A3", "A4:A5");
+    }
+
+    /// <summary>A one-sheet workbook: the first row in shared strings, the others inline strings; merged ranges as given.</summary>
+    public static byte[] Xlsx(string[][] rows, params string[] merges)
+    {
         using var ms = new MemoryStream();
         using (var xlsx = SpreadsheetDocument.Create(ms, SpreadsheetDocumentType.Workbook))
         {
             var book = xlsx.AddWorkbookPart();
             book.Workbook = new Workbook();
             var shared = book.AddNewPart<SharedStringTablePart>();
-            shared.SharedStringTable = new SharedStringTable(header.Select(h => new SharedStringItem(new S.Text(h))));
+            shared.SharedStringTable = new SharedStringTable(rows[0].Select(h => new SharedStringItem(new S.Text(h))));
             var sheetPart = book.AddNewPart<WorksheetPart>();
             var data = new SheetData();
-            var headerRow = new Row { RowIndex = 1 };
-            for (int c = 0; c < header.Length; c++)
-                headerRow.Append(new Cell { CellReference = Ref(c, 1), DataType = CellValues.SharedString, CellValue = new CellValue(c.ToString()) });
-            data.Append(headerRow);
             for (int r = 0; r < rows.Length; r++)
             {
-                var row = new Row { RowIndex = (uint)(r + 2) };
+                var row = new Row { RowIndex = (uint)(r + 1) };
                 for (int c = 0; c < rows[r].Length; c++)
                 {
                     if (rows[r][c].Length == 0) continue;
-                    row.Append(new Cell { CellReference = Ref(c, r + 2), DataType = CellValues.InlineString, InlineString = new InlineString(new S.Text(rows[r][c])) });
+                    row.Append(r == 0
+                        ? new Cell { CellReference = Ref(c, 1), DataType = CellValues.SharedString, CellValue = new CellValue(c.ToString()) }
+                        : new Cell { CellReference = Ref(c, r + 1), DataType = CellValues.InlineString, InlineString = new InlineString(new S.Text(rows[r][c])) });
                 }
                 data.Append(row);
             }
             var ws = new Worksheet(data);
-            ws.Append(new MergeCells(
-                new MergeCell { Reference = "B2:B5" }, new MergeCell { Reference = "C2:C3" }, new MergeCell { Reference = "C4:C5" },
-                new MergeCell { Reference = "A2:A3" }, new MergeCell { Reference = "A4:A5" }));
+            if (merges.Length > 0) ws.Append(new MergeCells(merges.Select(m => new MergeCell { Reference = m })));
             sheetPart.Worksheet = ws;
             book.Workbook.AppendChild(new Sheets(new Sheet { Id = book.GetIdOfPart(sheetPart), SheetId = 1, Name = "台账" }));
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>A DOCX holding one table; a null cell continues the vertical merge of the cell above.</summary>
+    public static byte[] DocxTable(string[] header, params string?[][] rows)
+    {
+        using var ms = new MemoryStream();
+        using (var doc = WordprocessingDocument.Create(ms, WordprocessingDocumentType.Document))
+        {
+            var main = doc.AddMainDocumentPart();
+            var table = new W.Table();
+            foreach (var row in new[] { header.Cast<string?>().ToArray() }.Concat(rows))
+            {
+                var next = new W.TableRow();
+                for (int c = 0; c < row.Length; c++)
+                {
+                    var merge = row[c] is null ? new W.VerticalMerge() : new W.VerticalMerge { Val = W.MergedCellValues.Restart };
+                    next.Append(new W.TableCell(new W.TableCellProperties(merge), new W.Paragraph(new W.Run(new W.Text(row[c] ?? "")))));
+                }
+                table.Append(next);
+            }
+            main.Document = new Document(new Body(new W.Paragraph(new W.Run(new W.Text("整改台账"))), table));
         }
         return ms.ToArray();
     }
