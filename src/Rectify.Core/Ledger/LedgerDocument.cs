@@ -22,6 +22,8 @@ public sealed class LedgerDocument
     public InspectionInfo? Inspection { get; set; }
     /// <summary>The opening paragraph(s) before the first numbered part.</summary>
     public List<string> Opening { get; set; } = [];
+    /// <summary>The level-1 headings as written (一、整改工作整体情况, 三、下一步打算) that are not themselves categories.</summary>
+    public List<string> Parts { get; set; } = [];
     /// <summary>The overview part (一、整改工作整体情况), one entry per paragraph.</summary>
     public List<string> Overview { get; set; } = [];
     public List<LedgerCategory> Categories { get; set; } = [];
@@ -32,6 +34,7 @@ public sealed class LedgerDocument
     /// <summary>Input text that fits no field. Nothing is dropped silently.</summary>
     public List<string> Unassigned { get; set; } = [];
 
+    [JsonIgnore]
     public IEnumerable<LedgerProblem> AllProblems => Categories.SelectMany(c => c.Problems);
 
     /// <summary>The JSON options of the interchange format: camelCase, readable Chinese, dates as yyyy-MM-dd.</summary>
@@ -58,6 +61,8 @@ public sealed class LedgerCategory
     /// <summary>The Chinese numeral of the category: 一, 二….</summary>
     public string Number { get; set; } = "";
     public string Title { get; set; } = "";
+    /// <summary>Text under the category heading that belongs to no numbered problem (partly itemised notices).</summary>
+    public string? Text { get; set; }
     public List<LedgerProblem> Problems { get; set; } = [];
 }
 

@@ -27,6 +27,7 @@ public static class RectifyCli
         Access.UserCommands.User(),
         Access.UserCommands.Token(),
         Audit.AuditCommand.Create(),
+        Import.ImportCommand.Create(),
     ];
 }
 

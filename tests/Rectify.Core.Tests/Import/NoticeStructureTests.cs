@@ -1,0 +1,143 @@
+using Rectify.Core.Ledger;
+using static Rectify.Core.Tests.Import.TestDocuments;
+
+namespace Rectify.Core.Tests.Import;
+
+/// <summary>How notices and feedback documents written in the other usual ways are structured.</summary>
+public class NoticeStructureTests
+{
+    [Fact]
+    public void Read_FeedbackWithoutMeasures_KindFeedbackProblemsWithDescriptions()
+    {
+        var doc = ReadText("""
+            区委第一巡察组关于巡察区教育局党组的反馈意见
+
+            一、党的领导弱化方面
+
+            1.学习贯彻党的教育方针不深入。党组理论中心组学习流于形式，全年仅学习3次。
+
+            2.意识形态工作有短板。
+
+            二、全面从严治党方面
+
+            1.违规出借公共体育设施。
+            """);
+        Assert.Equal("feedback", doc.Kind);
+        Assert.Equal(["党的领导弱化方面", "全面从严治党方面"], doc.Categories.Select(c => c.Title));
+        var first = doc.Categories[0].Problems[0];
+        Assert.Equal("学习贯彻党的教育方针不深入", first.Title);
+        Assert.Equal("党组理论中心组学习流于形式，全年仅学习3次。", first.Description);
+        Assert.Empty(first.Measures);
+        Assert.Empty(doc.Warnings); // a feedback document has no results to miss
+    }
+
+    [Fact]
+    public void Read_QuotedCategoryAndProblemHeadings_TitlesKeptAsWritten()
+    {
+        var doc = ReadText("""
+            通报
+
+            二、具体整改情况
+
+            （一）在“政治建设”方面
+
+            1.关于“学习贯彻不深入”问题的整改
+
+            整改情况：已完成整改。
+
+            （二）在“从严治党”方面
+
+            （1）关于“违规出借设施”问题的整改
+
+            整改进展：正在整改
+            """);
+        Assert.Equal(["在“政治建设”方面", "在“从严治党”方面"], doc.Categories.Select(c => c.Title));
+        var p1 = Assert.Single(doc.Categories[0].Problems);
+        Assert.Equal(("1", "关于“学习贯彻不深入”问题的整改", MeasureStatus.Rectified), (p1.Number, p1.Title, p1.Status));
+        var p2 = Assert.Single(doc.Categories[1].Problems);
+        Assert.Equal(("1", MeasureStatus.InProgress), (p2.Number, p2.Status));
+    }
+
+    [Fact]
+    public void Read_ProblemWithoutResultLine_WarningWithLocation()
+    {
+        var doc = ReadText("通报\n\n（一）作风方面\n\n1. 考勤不严。\n\n整改措施：加强督查。\n\n2. 资产处置随意。\n\n整改措施：严格审批。\n\n整改结果：已整改");
+        var w = Assert.Single(doc.Warnings);
+        Assert.Equal("第5行", w.Where);
+        Assert.Contains("考勤不严", w.Message);
+        Assert.Contains("没有整改结果", w.Message);
+    }
+
+    [Fact]
+    public void Read_NumberingSkips_Warning()
+    {
+        var doc = ReadText("通报\n\n（一）作风方面\n\n1. 考勤不严。\n\n3. 资产处置随意。\n\n（三）党建方面\n\n1. 党建薄弱。");
+        Assert.Contains(doc.Warnings, w => w.Message.Contains("跳过：1 之后是 3") && w.Where == "第7行");
+        Assert.Contains(doc.Warnings, w => w.Message.Contains("问题类别编号跳过"));
+    }
+
+    [Fact]
+    public void Read_TextFittingNoLevel_UnassignedWithWarning()
+    {
+        var doc = ReadText("通报\n\n一、具体整改情况\n\n这段文字出现在任何类别之前。\n\n（一）作风方面\n\n1. 考勤不严。\n\n整改结果：已整改");
+        Assert.Equal(["这段文字出现在任何类别之前。"], doc.Unassigned);
+        Assert.Contains(doc.Warnings, w => w.Where == "第5行" && w.Message.Contains("无法归入"));
+    }
+
+    [Fact]
+    public void Read_PartlyItemisedCategory_TextKeptOnCategory()
+    {
+        var doc = ReadText("通报\n\n二、具体整改情况\n\n（一）关于政治建设方面的问题\n\n针对学习不深入的问题，党组制定了学习计划，已整改到位。\n\n（二）关于作风建设方面的问题\n\n1. 考勤不严。\n\n整改结果：已整改");
+        Assert.Equal("针对学习不深入的问题，党组制定了学习计划，已整改到位。", doc.Categories[0].Text);
+        Assert.Empty(doc.Categories[0].Problems);
+        Assert.Single(doc.Categories[1].Problems);
+        Assert.Empty(doc.Unassigned);
+    }
+
+    [Fact]
+    public void Read_MeasuresAsNumberedLinesWithResponsibility_SplitAndAssigned()
+    {
+        var doc = ReadText("""
+            通报
+
+            （一）作风方面
+
+            1. 考勤不严。
+
+            整改措施：
+
+            （1）建立考勤制度；
+
+            （2）每月通报考勤情况。
+
+            责任单位：办公室牵头，配合：人事股、各学校
+
+            整改时限：2022年12月31日
+
+            整改结果：已完成整改
+            """);
+        var p = Assert.Single(doc.AllProblems);
+        Assert.Equal(["建立考勤制度；", "每月通报考勤情况。"], p.Measures.Select(m => m.Text));
+        Assert.All(p.Measures, m => Assert.Equal("办公室", m.LeadDepartment));
+        Assert.Equal(["人事股", "各学校"], p.Measures[0].SupportingDepartments);
+        Assert.Equal(new DateOnly(2022, 12, 31), p.Measures[1].Deadline);
+        Assert.Equal(MeasureStatus.Rectified, p.Status);
+    }
+
+    [Fact]
+    public void Read_StrayLaterMarkerWithoutFirst_NotSplit()
+    {
+        var doc = ReadText("通报\n\n（一）作风方面\n\n1. 考勤不严。\n\n整改措施：统筹安排，三是指第三种情况。\n\n整改结果：已整改");
+        var m = Assert.Single(Assert.Single(doc.AllProblems).Measures);
+        Assert.Equal("统筹安排，三是指第三种情况。", m.Text);
+    }
+
+    [Fact]
+    public void Read_SignatureWithChineseNumeralDate_IssuerAndDateFound()
+    {
+        var doc = ReadText("通报\n\n正文内容。\n\n中共某县教育局党组\n\n二〇二二年九月三十日");
+        Assert.Equal("中共某县教育局党组", doc.Issuer);
+        Assert.Equal(new DateOnly(2022, 9, 30), doc.Date);
+        Assert.Equal(["正文内容。"], doc.Opening);
+    }
+}
