@@ -35,19 +35,19 @@ public sealed class DocxNoticeWriter
 
     static Paragraph Paragraph(Block b, DocumentStyle s) => b.Kind switch
     {
-        BlockKind.Title => new Paragraph(GbDocx.ParaProps(JustificationValues.Center, GbDocx.NoIndent()),
+        BlockKind.Title => new Paragraph(GbDocx.ParaProps(JustificationValues.Center, GbDocx.NoIndent(), snapToGrid: false),
             GbDocx.Run(b.Text, s.TitleFont, s.TitleHalfPoints)),
         BlockKind.Recipient => new Paragraph(GbDocx.ParaProps(JustificationValues.Both, GbDocx.NoIndent()),
-            GbDocx.Run(b.Text, s.BodyFont, s.BodyHalfPoints)),
-        BlockKind.Heading1 => Indented(GbDocx.Run(b.Text, s.Heading1Font, s.BodyHalfPoints)),
-        BlockKind.Heading2 => Indented(GbDocx.Run(b.Text, s.Heading2Font, s.BodyHalfPoints)),
-        BlockKind.Heading3 => Indented(GbDocx.Run(b.Text, s.BodyFont, s.BodyHalfPoints)),
+            GbDocx.BodyRun(b.Text, s.BodyFont, s)),
+        BlockKind.Heading1 => Indented(GbDocx.BodyRun(b.Text, s.Heading1Font, s)),
+        BlockKind.Heading2 => Indented(GbDocx.BodyRun(b.Text, s.Heading2Font, s)),
+        BlockKind.Heading3 => Indented(GbDocx.BodyRun(b.Text, s.BodyFont, s)),
         BlockKind.Blank => new Paragraph(GbDocx.ParaProps(JustificationValues.Both, GbDocx.NoIndent())),
         BlockKind.Date => new Paragraph(GbDocx.ParaProps(JustificationValues.Right, new Indentation { Right = GbDocx.Chars(4).ToString(), RightChars = 400 }),
-            GbDocx.Run(b.Text, s.BodyFont, s.BodyHalfPoints)),
+            GbDocx.BodyRun(b.Text, s.BodyFont, s)),
         _ => b.Label is null
-            ? Indented(GbDocx.Run(b.Text, s.BodyFont, s.BodyHalfPoints))
-            : Indented(GbDocx.Run(b.Label, s.BodyFont, s.BodyHalfPoints, bold: true), GbDocx.Run(b.Text, s.BodyFont, s.BodyHalfPoints)),
+            ? Indented(GbDocx.BodyRun(b.Text, s.BodyFont, s))
+            : Indented(GbDocx.BodyRun(b.Label, s.BodyFont, s, bold: true), GbDocx.BodyRun(b.Text, s.BodyFont, s)),
     };
 
     static Paragraph Indented(params Run[] runs)
@@ -68,17 +68,17 @@ public sealed class DocxNoticeWriter
         var dateWidth = DocumentText.Width(date);
         if (issuerWidth - 2 >= dateWidth)
         {
-            yield return new Paragraph(GbDocx.ParaProps(JustificationValues.Right, RightChars(2)), GbDocx.Run(issuer, s.BodyFont, s.BodyHalfPoints));
+            yield return new Paragraph(GbDocx.ParaProps(JustificationValues.Right, RightChars(2)), GbDocx.BodyRun(issuer, s.BodyFont, s));
             var left = GbDocx.CharsPerLine - 2 - issuerWidth + 2;
             yield return new Paragraph(GbDocx.ParaProps(JustificationValues.Left,
                     new Indentation { Left = GbDocx.Chars(left).ToString(), LeftChars = (int)(left * 100), FirstLineChars = 0, FirstLine = "0" }),
-                GbDocx.Run(date, s.BodyFont, s.BodyHalfPoints));
+                GbDocx.BodyRun(date, s.BodyFont, s));
         }
         else
         {
             var right = 4 + (dateWidth - issuerWidth) / 2;
-            yield return new Paragraph(GbDocx.ParaProps(JustificationValues.Right, RightChars(right)), GbDocx.Run(issuer, s.BodyFont, s.BodyHalfPoints));
-            yield return new Paragraph(GbDocx.ParaProps(JustificationValues.Right, RightChars(4)), GbDocx.Run(date, s.BodyFont, s.BodyHalfPoints));
+            yield return new Paragraph(GbDocx.ParaProps(JustificationValues.Right, RightChars(right)), GbDocx.BodyRun(issuer, s.BodyFont, s));
+            yield return new Paragraph(GbDocx.ParaProps(JustificationValues.Right, RightChars(4)), GbDocx.BodyRun(date, s.BodyFont, s));
         }
     }
 

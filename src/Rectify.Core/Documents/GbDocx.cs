@@ -29,7 +29,8 @@ internal static class GbDocx
     public const decimal CharPitch = (decimal)TextWidth / CharsPerLine;
 
     /// <summary>
-    /// docGrid charSpace: how far the grid's character pitch differs from the body size, in 1/4096 pt
+    /// docGrid charSpace, written for Word's page setup dialog (the grid is of type lines, so it does not act; the
+    /// 28 characters come from <see cref="BodyTracking"/>): how far the grid's character pitch differs from the body size, in 1/4096 pt
     /// ((15.79 pt − 16 pt) × 4096 ≈ −841).
     /// </summary>
     public static int CharSpace(DocumentStyle style) =>
@@ -53,7 +54,15 @@ internal static class GbDocx
                     new Languages { Val = "en-US", EastAsia = "zh-CN" })),
                 new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(
                     new SpacingBetweenLines { Before = "0", After = "0", Line = LinePitch.ToString(), LineRule = LineSpacingRuleValues.Exact }))),
-            new Style(new StyleName { Val = "Normal" }, new PrimaryStyle()) { Type = StyleValues.Paragraph, StyleId = "Normal", Default = true });
+            // LibreOffice sizes the character grid from the Normal style's East Asian font size (not from docDefaults),
+            // so the style repeats the body font and size; without it LibreOffice lays 16 pt text on a 12 pt grid.
+            new Style(new StyleName { Val = "Normal" }, new PrimaryStyle(),
+                new StyleParagraphProperties(new AutoSpaceDE { Val = false }, new AutoSpaceDN { Val = false },
+                    new SpacingBetweenLines { Before = "0", After = "0", Line = LinePitch.ToString(), LineRule = LineSpacingRuleValues.Exact },
+                    new Justification { Val = JustificationValues.Both }),
+                new StyleRunProperties(Fonts(style.BodyFont), new Color { Val = "000000" },
+                    new FontSize { Val = Half(style.BodyHalfPoints) }, new FontSizeComplexScript { Val = Half(style.BodyHalfPoints) }))
+            { Type = StyleValues.Paragraph, StyleId = "Normal", Default = true });
 
         var settings = main.AddNewPart<DocumentSettingsPart>();
         settings.Settings = new Settings(new EvenAndOddHeaders());
@@ -74,7 +83,7 @@ internal static class GbDocx
                 Header = (UInt32Value)(uint)HeaderDistance, Footer = (UInt32Value)(uint)FooterDistance, Gutter = 0,
             },
             new Columns { Space = "425" },
-            new DocGrid { Type = DocGridValues.LinesAndChars, LinePitch = LinePitch, CharacterSpace = CharSpace(style) });
+            new DocGrid { Type = DocGridValues.Lines, LinePitch = LinePitch, CharacterSpace = CharSpace(style) });
         return (main.Document.Body!, section);
     }
 
@@ -83,22 +92,40 @@ internal static class GbDocx
     public static RunFonts Fonts(string font) =>
         new() { Ascii = font, HighAnsi = font, EastAsia = font, ComplexScript = font };
 
-    public static RunProperties RunProps(string font, int halfPoints, bool bold = false)
+    /// <summary>
+    /// Character spacing of body text in twips: a 3号 character is 320 twips wide, 28 of them make 8960 > 8845, so
+    /// each advances −5 twips (−0.25 pt) to put exactly 28 on a line — in Word and in LibreOffice alike, which does
+    /// not compress characters to a finer docGrid pitch the way Word does.
+    /// </summary>
+    public static int BodyTracking(DocumentStyle style) => TextWidth / CharsPerLine - style.BodyHalfPoints * 10;
+
+    public static RunProperties RunProps(string font, int halfPoints, bool bold = false, int tracking = 0)
     {
         var rp = new RunProperties(Fonts(font));
         if (bold) { rp.Append(new Bold()); rp.Append(new BoldComplexScript()); }
         rp.Append(new Color { Val = "000000" });
+        if (tracking != 0) rp.Append(new Spacing { Val = tracking });
         rp.Append(new FontSize { Val = Half(halfPoints) });
         rp.Append(new FontSizeComplexScript { Val = Half(halfPoints) });
         return rp;
     }
 
-    public static Run Run(string text, string font, int halfPoints, bool bold = false) =>
-        new(RunProps(font, halfPoints, bold), new Text(text) { Space = SpaceProcessingModeValues.Preserve });
+    public static Run Run(string text, string font, int halfPoints, bool bold = false, int tracking = 0) =>
+        new(RunProps(font, halfPoints, bold, tracking), new Text(text) { Space = SpaceProcessingModeValues.Preserve });
+
+    /// <summary>A run at body size with the body's character spacing.</summary>
+    public static Run BodyRun(string text, string font, DocumentStyle style, bool bold = false) =>
+        Run(text, font, style.BodyHalfPoints, bold, BodyTracking(style));
 
     /// <summary>Paragraph properties in schema order: spacing, indentation, justification.</summary>
-    public static ParagraphProperties ParaProps(JustificationValues jc, Indentation ind, int lineTwips = LinePitch) =>
-        new(new SpacingBetweenLines { Before = "0", After = "0", Line = lineTwips.ToString(System.Globalization.CultureInfo.InvariantCulture), LineRule = LineSpacingRuleValues.Exact },
+    /// <summary>
+    /// No automatic space between Chinese and Latin text or digits (Word and LibreOffice both add it by default, which
+    /// breaks the 28-character grid). <paramref name="snapToGrid"/> false lets a larger size (the title) keep the exact
+    /// line height instead of taking two grid lines.
+    /// </summary>
+    public static ParagraphProperties ParaProps(JustificationValues jc, Indentation ind, int lineTwips = LinePitch, bool snapToGrid = true) =>
+        new(new AutoSpaceDE { Val = false }, new AutoSpaceDN { Val = false }, new SnapToGrid { Val = snapToGrid },
+            new SpacingBetweenLines { Before = "0", After = "0", Line = lineTwips.ToString(System.Globalization.CultureInfo.InvariantCulture), LineRule = LineSpacingRuleValues.Exact },
             ind, new Justification { Val = jc });
 
     /// <summary>A body-style paragraph with a 2-character first-line indent.</summary>

@@ -22,7 +22,7 @@ public sealed class PlanDocxWriter
         using var w = WordprocessingDocument.Create(output, WordprocessingDocumentType.Document);
         var (body, section) = GbDocx.Create(w, s);
 
-        body.Append(new Paragraph(GbDocx.ParaProps(JustificationValues.Center, GbDocx.NoIndent()), GbDocx.Run(Title(doc), s.TitleFont, s.TitleHalfPoints)));
+        body.Append(new Paragraph(GbDocx.ParaProps(JustificationValues.Center, GbDocx.NoIndent(), snapToGrid: false), GbDocx.Run(Title(doc), s.TitleFont, s.TitleHalfPoints)));
         body.Append(Blank());
         var team = doc.Inspection?.Team ?? "巡察组";
         var refs = doc.References.Count > 0 ? "（" + string.Join("、", doc.References) + "）" : "";
@@ -85,10 +85,10 @@ public sealed class PlanDocxWriter
     static Paragraph Blank() => new(GbDocx.ParaProps(JustificationValues.Both, GbDocx.NoIndent()));
 
     static Paragraph Para(string text, DocumentStyle s) =>
-        new(GbDocx.ParaProps(JustificationValues.Both, GbDocx.FirstLine2()), GbDocx.Run(DocumentText.NormalizeReferences(text), s.BodyFont, s.BodyHalfPoints));
+        new(GbDocx.ParaProps(JustificationValues.Both, GbDocx.FirstLine2()), GbDocx.BodyRun(DocumentText.NormalizeReferences(text), s.BodyFont, s));
 
     static Paragraph Heading(string text, DocumentStyle s) =>
-        new(GbDocx.ParaProps(JustificationValues.Both, GbDocx.FirstLine2()), GbDocx.Run(text, s.Heading1Font, s.BodyHalfPoints));
+        new(GbDocx.ParaProps(JustificationValues.Both, GbDocx.FirstLine2()), GbDocx.BodyRun(text, s.Heading1Font, s));
 
     static Table NewTable(int[] percents, string[] headers, DocumentStyle s)
     {
@@ -131,7 +131,7 @@ public sealed class PlanDocxWriter
         if (widthTwips is { } wt) props.Append(new TableCellWidth { Width = wt.ToString(), Type = TableWidthUnitValues.Dxa });
         if (merged && merge is { } mv) props.Append(new VerticalMerge { Val = mv });
         props.Append(new TableCellVerticalAlignment { Val = TableVerticalAlignmentValues.Center });
-        var pp = new ParagraphProperties(new SnapToGrid { Val = false },
+        var pp = new ParagraphProperties(new AutoSpaceDE { Val = false }, new AutoSpaceDN { Val = false }, new SnapToGrid { Val = false },
             new SpacingBetweenLines { Before = "0", After = "0", Line = "240", LineRule = LineSpacingRuleValues.Auto },
             GbDocx.NoIndent(), new Justification { Val = center ? JustificationValues.Center : JustificationValues.Both });
         var font = bold ? s.Heading1Font : s.BodyFont;

@@ -23,6 +23,7 @@ public static class RectifyCli
 
     static IEnumerable<Command> Verbs() =>
     [
+        Documents.RenderCommand.Build(),
     ];
 }
 

@@ -56,12 +56,26 @@ public class DocxNoticeWriterTests
         Assert.Equal(225, Math.Round((16838 - 2098 - 1984) / 56.6929));
 
         var grid = sect.GetFirstChild<DocGrid>()!;
-        Assert.Equal(DocGridValues.LinesAndChars, grid.Type!.Value);
+        Assert.Equal(DocGridValues.Lines, grid.Type!.Value);
         var pitch = grid.LinePitch!.Value;
         Assert.Equal(22, (16838 - 2098 - 1984) / pitch);
-        // Grid character pitch = body size + charSpace/4096 pt; 28 of them fill the 156 mm line.
+        // charSpace as Word's page setup shows it: body size + charSpace/4096 pt × 28 fills the 156 mm line.
         var charPt = 16m + grid.CharacterSpace!.Value / 4096m;
         Assert.InRange(charPt * 20 * 28, 8845 - 10, 8845 + 10);
+    }
+
+    [Fact]
+    public void Write_SeedLike_BodyCharacterSpacingPutsExactly28OnALineAndLinesOnThePitch()
+    {
+        using var w = WordprocessingDocument.Open(Render(TestLedgers.SeedLike()), false);
+        var opening = FindStarting(w, "根据区委统一部署");
+        var run = opening.Elements<Run>().First().RunProperties!;
+        var advance = 320 + run.Spacing!.Val!.Value; // a 16 pt character is 320 twips wide
+        Assert.True(28 * advance <= 8845, $"28 characters take {28 * advance} twips");
+        Assert.True(29 * advance > 8845, $"29 characters take {29 * advance} twips");
+        var spacing = opening.ParagraphProperties!.SpacingBetweenLines!;
+        Assert.Equal("579", spacing.Line!.Value);
+        Assert.Equal(LineSpacingRuleValues.Exact, spacing.LineRule!.Value);
     }
 
     [Fact]
