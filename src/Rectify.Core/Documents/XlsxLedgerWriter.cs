@@ -1,6 +1,7 @@
-using System.IO.Packaging;
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
 using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Rectify.Core.Ledger;
 
@@ -9,8 +10,8 @@ namespace Rectify.Core.Documents;
 /// <summary>
 /// Writes the ledger (整改台账.xlsx): the columns of domain.md §2, one row per measure, category and problem cells
 /// merged over their measures' rows, status colours, frozen header, A4 landscape print setup repeating the header row.
-/// The sheet is written with <see cref="OpenXmlWriter"/> into a write-only package, so rows stream to the output
-/// instead of being held as a DOM or in a buffered zip entry.
+/// The sheet is written with <see cref="OpenXmlWriter"/> straight into a zip entry, so rows stream to the output
+/// instead of being held as a DOM or in a buffered package part; only the merge ranges are kept until the end.
 /// </summary>
 public sealed class XlsxLedgerWriter
 {
@@ -32,35 +33,70 @@ public sealed class XlsxLedgerWriter
     // Cell formats (indices into cellXfs).
     const uint HeaderStyle = 1, TextStyle = 2, CentredStyle = 3, Green = 4, Yellow = 5, Red = 6, Blue = 7;
 
-    /// <summary>The output stream needs no seeking: the package is opened write-only and streamed.</summary>
+    /// <summary>
+    /// The output stream needs no seeking. The package is written as a plain zip in create mode: the OpenXML SDK's
+    /// packages buffer every part in memory until disposed (and refuse write-only containers), so the parts are written
+    /// here directly, the sheet with <see cref="OpenXmlWriter"/> straight into its zip entry.
+    /// </summary>
     public LintOutcome Write(LedgerDocument doc, Stream output, RenderOptions? options = null)
     {
         options ??= RenderOptions.Default;
         var lint = NoticeLint.Enforce(doc, options.OverrideReason);
-        using (var package = Package.Open(output, FileMode.Create, FileAccess.Write))
-        using (var xl = SpreadsheetDocument.Create(package, SpreadsheetDocumentType.Workbook))
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
-            var book = xl.AddWorkbookPart();
-            var styles = book.AddNewPart<WorkbookStylesPart>();
-            styles.Stylesheet = Stylesheet();
-            styles.Stylesheet.Save();
-
-            var sheet = book.AddNewPart<WorksheetPart>();
-            WriteSheet(sheet, doc);
-
-            book.Workbook = new Workbook(
+            WriteText(zip, "[Content_Types].xml", ContentTypes);
+            WriteText(zip, "_rels/.rels", RootRelationships);
+            WriteText(zip, "xl/_rels/workbook.xml.rels", WorkbookRelationships);
+            WriteElement(zip, "xl/styles.xml", Stylesheet());
+            var book = new Workbook(
                 new BookViews(new WorkbookView()),
-                new Sheets(new Sheet { Name = SheetName, SheetId = 1, Id = book.GetIdOfPart(sheet) }),
+                new Sheets(new Sheet { Name = SheetName, SheetId = 1, Id = "rId1" }),
                 new DefinedNames(new DefinedName { Name = "_xlnm.Print_Titles", LocalSheetId = 0, Text = $"'{SheetName}'!$1:$1" }));
-            book.Workbook.Save();
+            book.AddNamespaceDeclaration("r", RelationshipsNs);
+            WriteElement(zip, "xl/workbook.xml", book);
+            using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).Open();
+            using var w = OpenXmlWriter.Create(sheet);
+            WriteSheet(w, doc);
         }
         return lint;
     }
 
-    static void WriteSheet(WorksheetPart part, LedgerDocument doc)
+    const string RelationshipsNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    const string ContentTypes = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
+        """;
+
+    const string RootRelationships = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
+        """;
+
+    const string WorkbookRelationships = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
+        """;
+
+    static void WriteText(ZipArchive zip, string name, string xml)
+    {
+        using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        var bytes = new UTF8Encoding(false).GetBytes(xml);
+        s.Write(bytes);
+    }
+
+    static void WriteElement(ZipArchive zip, string name, OpenXmlElement element)
+    {
+        using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        using var xw = XmlWriter.Create(s, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+        xw.WriteStartDocument(true);
+        element.WriteTo(xw);
+    }
+
+    static void WriteSheet(OpenXmlWriter w, LedgerDocument doc)
     {
         var merges = new List<string>();
-        using var w = OpenXmlWriter.Create(part);
+        w.WriteStartDocument(true);
         w.WriteStartElement(new Worksheet());
         w.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
         w.WriteElement(new SheetViews(new SheetView(
