@@ -34,8 +34,13 @@ public sealed class PlanDocxWriter
         body.Append(Heading("一、问题清单", s));
         var t1 = NewTable([8, 28, 64], ["序号", "问题类别", "具体问题"], s);
         var n = 0;
-        foreach (var (c, p) in problems)
-            t1.Append(Row([Cell((++n).ToString(), s, center: true), Cell(c.Title, s), Cell(p.Title, s)]));
+        foreach (var c in doc.Categories)
+            for (var i = 0; i < c.Problems.Count; i++)
+                t1.Append(Row([
+                    Cell((++n).ToString(), s, center: true),
+                    Cell(i == 0 ? c.Title : "", s, merge: i == 0 ? MergedCellValues.Restart : MergedCellValues.Continue, merged: c.Problems.Count > 1),
+                    Cell(c.Problems[i].Title, s),
+                ]));
         body.Append(t1);
 
         body.Append(Heading("二、任务清单", s));

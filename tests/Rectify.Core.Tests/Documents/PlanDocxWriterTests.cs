@@ -58,7 +58,7 @@ public class PlanDocxWriterTests
     }
 
     [Fact]
-    public void Write_SeedLike_TaskListMergesTheProblemOverItsMeasuresAndCarriesResponsibility()
+    public void Write_SeedLike_ListsMergeCategoryAndProblemCellsAndCarryResponsibility()
     {
         using var w = Render(PlanLedger());
         var tables = w.MainDocumentPart!.Document.Body!.Elements<Table>().ToList();
@@ -68,6 +68,11 @@ public class PlanDocxWriterTests
         Assert.Equal(MergedCellValues.Continue, rows[first + 1].Elements<TableCell>().ElementAt(1).TableCellProperties!.VerticalMerge!.Val!.Value);
         Assert.Equal("借调人员全部清理到位", Row(rows[first])[3]);
         Assert.Equal("2022年8月31日", Row(rows[first])[4]);
+
+        var problemRows = tables[0].Elements<TableRow>().ToList();
+        Assert.Equal("政治建设重视不够，意识形态工作存在不足", Row(problemRows[1])[1]);
+        Assert.Equal(MergedCellValues.Restart, problemRows[1].Elements<TableCell>().ElementAt(1).TableCellProperties!.VerticalMerge!.Val!.Value);
+        Assert.Equal(MergedCellValues.Continue, problemRows[2].Elements<TableCell>().ElementAt(1).TableCellProperties!.VerticalMerge!.Val!.Value);
 
         var duty = tables[2].Elements<TableRow>().Select(Row).Single(r => r[2] == "张三");
         Assert.Equal(["人事股（牵头）；办公室（配合）", "李四"], duty.Skip(3));
