@@ -70,6 +70,33 @@ public static partial class DocumentText
 
     static bool EndsWithStop(string s) => s.Length > 0 && "。；！？;.!?".Contains(s[^1]);
 
+    static readonly string[] BreakAfter = ["关于", "巡察组", "巡视组", "巡察办", "党组", "党委", "委员会", "局", "反馈意见"];
+    static readonly string[] BreakBefore = ["关于", "反馈意见", "整改", "落实", "情况"];
+
+    /// <summary>
+    /// Splits a title too long for one line into two lines at a word boundary (GB/T 9704: 回行时词意完整、排列对称):
+    /// the candidate break (after 关于/巡察组/局…, before 关于/反馈意见/整改…) that keeps both lines within
+    /// <paramref name="maxChars"/> and makes them most nearly equal. Titles that fit, or that need three or more lines,
+    /// stay whole and wrap where the viewer wraps them.
+    /// </summary>
+    public static IReadOnlyList<string> TitleLines(string title, int maxChars)
+    {
+        if (Width(title) <= maxChars || Width(title) > 2 * maxChars) return [title];
+        var candidates = new SortedSet<int>();
+        foreach (var t in BreakAfter)
+            for (var i = title.IndexOf(t, StringComparison.Ordinal); i >= 0; i = title.IndexOf(t, i + 1, StringComparison.Ordinal))
+                candidates.Add(i + t.Length);
+        foreach (var t in BreakBefore)
+            for (var i = title.IndexOf(t, StringComparison.Ordinal); i >= 0; i = title.IndexOf(t, i + 1, StringComparison.Ordinal))
+                candidates.Add(i);
+        var best = candidates
+            .Where(i => i > 0 && i < title.Length && Width(title[..i]) <= maxChars && Width(title[i..]) <= maxChars)
+            .OrderBy(i => Math.Abs(Width(title[..i]) - Width(title[i..])))
+            .Select(i => (int?)i)
+            .FirstOrDefault();
+        return best is { } b ? [title[..b], title[b..]] : [title];
+    }
+
     /// <summary>Width of the text in full-width characters: ASCII counts a half.</summary>
     public static decimal Width(string s) => s.Sum(c => c < 0x80 ? 0.5m : 1m);
 

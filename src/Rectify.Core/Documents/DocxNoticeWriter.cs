@@ -35,8 +35,7 @@ public sealed class DocxNoticeWriter
 
     static Paragraph Paragraph(Block b, DocumentStyle s) => b.Kind switch
     {
-        BlockKind.Title => new Paragraph(GbDocx.ParaProps(JustificationValues.Center, GbDocx.NoIndent(), snapToGrid: false),
-            GbDocx.Run(b.Text, s.TitleFont, s.TitleHalfPoints)),
+        BlockKind.Title => GbDocx.Title(b.Text, s),
         BlockKind.Recipient => new Paragraph(GbDocx.ParaProps(JustificationValues.Both, GbDocx.NoIndent()),
             GbDocx.BodyRun(b.Text, s.BodyFont, s)),
         BlockKind.Heading1 => Indented(GbDocx.BodyRun(b.Text, s.Heading1Font, s)),

@@ -36,6 +36,23 @@ internal static class GbDocx
     public static int CharSpace(DocumentStyle style) =>
         (int)Math.Round((CharPitch / 20m - style.BodyHalfPoints / 2m) * 4096m, MidpointRounding.AwayFromZero);
 
+    /// <summary>Title characters that fit on one line: 8845 / 440 → 20 at 2号.</summary>
+    public static int TitleCharsPerLine(DocumentStyle style) => TextWidth / (style.TitleHalfPoints * 10);
+
+    /// <summary>The title paragraph: centred, off the grid at its own exact line height, broken at a word boundary.</summary>
+    public static Paragraph Title(string title, DocumentStyle style)
+    {
+        var p = new Paragraph(ParaProps(JustificationValues.Center, NoIndent(), snapToGrid: false));
+        var lines = DocumentText.TitleLines(title, TitleCharsPerLine(style));
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var run = Run(lines[i], style.TitleFont, style.TitleHalfPoints);
+            if (i > 0) run.InsertAfter(new Break(), run.RunProperties);
+            p.Append(run);
+        }
+        return p;
+    }
+
     /// <summary>Indent in twips for a number of grid characters.</summary>
     public static int Chars(decimal n) => (int)Math.Round(n * CharPitch, MidpointRounding.AwayFromZero);
 

@@ -36,7 +36,7 @@ public sealed class HtmlNoticeWriter
             if (b.Kind == BlockKind.Signature) signatureWidth = DocumentText.Width(b.Text);
             w.WriteLine(b.Kind switch
             {
-                BlockKind.Title => $"<h1>{E(b.Text)}</h1>",
+                BlockKind.Title => $"<h1>{string.Join("<br>", DocumentText.TitleLines(b.Text, GbDocx.TitleCharsPerLine(s)).Select(E))}</h1>",
                 BlockKind.Recipient => $"<p class=\"recipient\">{E(b.Text)}</p>",
                 BlockKind.Heading1 => $"<h2>{E(b.Text)}</h2>",
                 BlockKind.Heading2 => $"<h3>{E(b.Text)}</h3>",

@@ -22,7 +22,7 @@ public sealed class PlanDocxWriter
         using var w = WordprocessingDocument.Create(output, WordprocessingDocumentType.Document);
         var (body, section) = GbDocx.Create(w, s);
 
-        body.Append(new Paragraph(GbDocx.ParaProps(JustificationValues.Center, GbDocx.NoIndent(), snapToGrid: false), GbDocx.Run(Title(doc), s.TitleFont, s.TitleHalfPoints)));
+        body.Append(GbDocx.Title(Title(doc), s));
         body.Append(Blank());
         var team = doc.Inspection?.Team ?? "巡察组";
         var refs = doc.References.Count > 0 ? "（" + string.Join("、", doc.References) + "）" : "";

@@ -88,6 +88,10 @@ public class DocxNoticeWriterTests
         Assert.Equal("44", SizeOf(title));
         Assert.Equal("方正小标宋简体", FontsOf(title).EastAsia!.Value);
         Assert.Equal("方正小标宋简体", FontsOf(title).Ascii!.Value);
+        // Two lines broken after 巡察组, not mid-word where 20 characters run out.
+        var lines = title.Elements<Run>().Select(r => r.InnerText).ToList();
+        Assert.Equal(["平顶山市石龙区教育局关于区委第一巡察组", "反馈意见整改落实情况的通报"], lines);
+        Assert.NotNull(title.Elements<Run>().ElementAt(1).GetFirstChild<Break>());
     }
 
     [Fact]

@@ -63,7 +63,8 @@ public class TextNoticeWriterTests
         Assert.DoesNotContain("src=", html);
         Assert.DoesNotContain("url(", html);
         Assert.DoesNotContain("http", html);
-        Assert.Contains("<h1>平顶山市石龙区教育局关于区委第一巡察组反馈意见整改落实情况的通报</h1>", html);
+        Assert.Contains("<title>平顶山市石龙区教育局关于区委第一巡察组反馈意见整改落实情况的通报</title>", html);
+        Assert.Contains("<h1>平顶山市石龙区教育局关于区委第一巡察组<br>反馈意见整改落实情况的通报</h1>", html);
         Assert.Contains("<h3>（二）履职尽责有差距，从严治校存在不足</h3>", html);
         Assert.Contains("<p><strong>整改结果：</strong>整改推进中</p>", html);
         Assert.Contains($"<p class=\"signature\">{TestLedgers.Issuer}</p>", html);
