@@ -69,12 +69,14 @@ public sealed class HtmlNoticeWriter
         var title = s.TitleHalfPoints / 2m;
         return $$"""
             @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+            @page :right { @bottom-right { content: "— " counter(page) " —"; font-family: "宋体", SimSun, "Noto Serif CJK SC", serif; font-size: {{s.PageNumberHalfPoints / 2m}}pt; vertical-align: top; padding-top: 7mm; padding-right: 1em; } }
+            @page :left { @bottom-left { content: "— " counter(page) " —"; font-family: "宋体", SimSun, "Noto Serif CJK SC", serif; font-size: {{s.PageNumberHalfPoints / 2m}}pt; vertical-align: top; padding-top: 7mm; padding-left: 1em; } }
             html { background: #eee; }
             body { margin: 0; color: #000; }
             .page { box-sizing: border-box; width: 210mm; min-height: 297mm; margin: 10mm auto; padding: 37mm 26mm 35mm 28mm;
                     background: #fff; font-family: {{s.HtmlBodyFonts}}; font-size: {{body}}pt; line-height: 28.95pt; }
             h1 { font-family: {{s.HtmlTitleFonts}}; font-size: {{title}}pt; font-weight: normal; text-align: center;
-                 line-height: 28.95pt; margin: 0 0 28.95pt 0; }
+                 line-height: 28.95pt; margin: 0; }
             h2, h3, h4, p { font-size: {{body}}pt; font-weight: normal; margin: 0; text-indent: 2em; text-align: justify; }
             h2 { font-family: {{s.HtmlHeading1Fonts}}; }
             h3 { font-family: {{s.HtmlHeading2Fonts}}; }

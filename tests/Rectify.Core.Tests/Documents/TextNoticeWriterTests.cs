@@ -58,6 +58,9 @@ public class TextNoticeWriterTests
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Contains("@page { size: A4; margin: 37mm 26mm 35mm 28mm; }", html);
         Assert.Contains("@media print", html);
+        // Printed page numbers — 1 — : right on odd (right-hand) pages, left on even ones.
+        Assert.Contains("@page :right { @bottom-right { content: \"— \" counter(page) \" —\";", html);
+        Assert.Contains("@page :left { @bottom-left { content: \"— \" counter(page) \" —\";", html);
         Assert.DoesNotContain("<link", html);
         Assert.DoesNotContain("<script", html);
         Assert.DoesNotContain("src=", html);
