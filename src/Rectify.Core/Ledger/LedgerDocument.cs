@@ -82,6 +82,11 @@ public sealed class LedgerProblem
     public MeasureStatus? Status { get; set; }
     /// <summary>整改成效.</summary>
     public string? Outcome { get; set; }
+    /// <summary>
+    /// Outcome figures of this problem (funds_yuan, rules, people…, domain.md §5). Summed over the problems they are what
+    /// a document may state in <see cref="LedgerDocument.Statistics"/>.
+    /// </summary>
+    public List<StatedFigure> Figures { get; set; } = [];
 }
 
 public sealed class LedgerMeasure

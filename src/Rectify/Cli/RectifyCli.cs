@@ -28,6 +28,7 @@ public static class RectifyCli
         Access.UserCommands.Token(),
         Audit.AuditCommand.Create(),
         Import.ImportCommand.Create(),
+        Documents.RenderCommand.Build(),
     ];
 }
 

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Text.Json;
+using Rectify.Cli;
+using Rectify.Core.Documents;
+using Rectify.Core.Import;
+using Rectify.Core.Ledger;
+
+namespace Rectify.Documents;
+
+/// <summary>
+/// <c>rectify render FILE --to docx|md|html|pdf|xlsx|json --out OUT [--kind notice|report|plan] [--override-lint REASON]</c>:
+/// turns a ledger into a document without a database.
+/// </summary>
+public static class RenderCommand
+{
+    static readonly string[] Formats = ["docx", "md", "html", "pdf", "xlsx", "json"];
+    static readonly string[] Kinds = ["notice", "report", "plan"];
+
+    public static Command Build()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "输入文件（目前为台账 JSON）" };
+        var to = new Option<string>("--to") { Description = "输出格式：docx、md、html、pdf、xlsx 或 json", Required = true };
+        to.AcceptOnlyFromAmong(Formats);
+        var output = new Option<FileInfo>("--out") { Description = "输出文件", Required = true };
+        var kind = new Option<string>("--kind") { Description = "文稿类型：notice（通报）、report（报告）或 plan（整改方案）", DefaultValueFactory = _ => "notice" };
+        kind.AcceptOnlyFromAmong(Kinds);
+        var overrideLint = new Option<string?>("--override-lint") { Description = "文稿与台账不一致时仍然生成，并记录此理由" };
+        var recipient = new Option<string?>("--recipient") { Description = "报告的主送机关，如：区委巡察工作领导小组办公室" };
+
+        var cmd = new Command("render", "把台账生成通报、报告、整改方案（DOCX/PDF/HTML/Markdown）或整改台账 Excel。");
+        cmd.Arguments.Add(file);
+        cmd.Options.Add(to);
+        cmd.Options.Add(output);
+        cmd.Options.Add(kind);
+        cmd.Options.Add(overrideLint);
+        cmd.Options.Add(recipient);
+        cmd.SetAction((ParseResult p, CancellationToken ct) => RunAsync(
+            p.GetValue(file)!, p.GetValue(to)!, p.GetValue(output)!, p.GetValue(kind) ?? "notice",
+            p.GetValue(overrideLint), p.GetValue(recipient), ct));
+        return cmd;
+    }
+
+    /// <summary>
+    /// Reads the input into a ledger. For now LedgerDocument JSON; the integrator switches this one function to
+    /// <c>DocumentImporter.Read(stream, fileName)</c>.
+    /// </summary>
+    public static LedgerDocument LoadInput(Stream input, string fileName)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<LedgerDocument>(input, LedgerDocument.Json)
+                   ?? throw new ImportException($"{fileName}：文件为空，不是台账 JSON。");
+        }
+        catch (JsonException e)
+        {
+            throw new ImportException($"{fileName}：不是有效的台账 JSON（{e.Path}，第{e.LineNumber + 1}行）。暂只支持台账 JSON 输入。", e);
+        }
+    }
+
+    static async Task<int> RunAsync(FileInfo file, string to, FileInfo output, string kind, string? overrideReason,
+        string? recipient, CancellationToken ct)
+    {
+        var temp = output.FullName + ".part";
+        try
+        {
+            if (!file.Exists) throw new ImportException($"找不到输入文件：{file.FullName}");
+            LedgerDocument doc;
+            await using (var input = file.OpenRead()) doc = LoadInput(input, file.Name);
+
+            var options = new RenderOptions
+            {
+                Kind = kind switch { "report" => DocumentKind.Report, "plan" => DocumentKind.Plan, _ => DocumentKind.Notice },
+                OverrideReason = overrideReason,
+                Recipient = recipient,
+            };
+            if (options.Kind == DocumentKind.Plan && to is "md" or "html")
+                throw new ImportException("整改方案暂只能生成 DOCX 或 PDF。");
+
+            output.Directory?.Create();
+            LintOutcome? lint = null;
+            await using (var stream = File.Create(temp))
+            {
+                switch (to)
+                {
+                    case "json":
+                        await JsonSerializer.SerializeAsync(stream, doc, LedgerDocument.Json, ct);
+                        break;
+                    case "xlsx":
+                        lint = new XlsxLedgerWriter().Write(doc, stream, options);
+                        break;
+                    case "md":
+                        lint = new MarkdownNoticeWriter().Write(doc, stream, options);
+                        break;
+                    case "html":
+                        lint = new HtmlNoticeWriter().Write(doc, stream, options);
+                        break;
+                    case "docx":
+                        lint = WriteDocx(doc, stream, options);
+                        break;
+                    case "pdf":
+                        using (var docx = new MemoryStream())
+                        {
+                            lint = WriteDocx(doc, docx, options);
+                            docx.Position = 0;
+                            await new PdfConverter().ConvertAsync(docx, stream, ct);
+                        }
+                        break;
+                }
+            }
+            File.Move(temp, output.FullName, overwrite: true);
+            if (lint is { Overridden: true })
+                await Console.Error.WriteLineAsync($"注意：文稿与台账有{lint.Issues.Count}处不一致，已按理由“{lint.OverrideReason}”生成：{string.Join("；", lint.Issues)}");
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is ImportException or DocumentLintException)
+        {
+            File.Delete(temp);
+            await Console.Error.WriteLineAsync(e.Message.ReplaceLineEndings(" "));
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is LibreOfficeMissingException or PdfConversionException or IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            await Console.Error.WriteLineAsync(e.Message.ReplaceLineEndings(" "));
+            return ExitCodes.Failure;
+        }
+    }
+
+    static LintOutcome WriteDocx(LedgerDocument doc, Stream stream, RenderOptions options) =>
+        options.Kind == DocumentKind.Plan
+            ? new PlanDocxWriter().Write(doc, stream, options)
+            : new DocxNoticeWriter().Write(doc, stream, options);
+}
