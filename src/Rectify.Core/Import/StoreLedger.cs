@@ -61,7 +61,11 @@ public static class StoreLedger
         if (string.IsNullOrEmpty(inspection.Opening) && doc.Opening.Count > 0) inspection.Opening = string.Join('\n', doc.Opening);
         if (string.IsNullOrEmpty(inspection.Overview) && doc.Overview.Count > 0) inspection.Overview = string.Join('\n', doc.Overview);
         if (string.IsNullOrEmpty(inspection.NextSteps) && doc.NextSteps.Count > 0) inspection.NextSteps = string.Join('\n', doc.NextSteps);
-        foreach (var reference in doc.References.Where(r => inspection.FeedbackDocuments.All(f => f.Reference != r)))
+        // The feedback documents are the inspection's own 文号 (their 机关代字 names the 巡察/巡视 body); a notice cites
+        // the unit's own rules too, which belong to the rules register, not here.
+        var feedbackReferences = doc.References.Where(r => r.Contains('巡')).ToList();
+        if (feedbackReferences.Count == 0) feedbackReferences = doc.References;
+        foreach (var reference in feedbackReferences.Where(r => inspection.FeedbackDocuments.All(f => f.Reference != r)))
             inspection.FeedbackDocuments.Add(new FeedbackDocument { UnitId = unitId, Reference = reference });
         // People and departments first, so their ids exist for the measures.
         foreach (var m in doc.AllProblems.SelectMany(p => p.Measures))

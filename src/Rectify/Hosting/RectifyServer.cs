@@ -31,6 +31,8 @@ public static class RectifyServer
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Keys live in the database (shared by every app server), unencrypted at rest by design: say so once in the docs, not on every start.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         var services = builder.Services;
         services.AddSingleton(settings.Clock);
         services.Configure<DeadlineSettings>(builder.Configuration.GetSection("Rectify:Deadlines"));
