@@ -127,7 +127,5 @@ public static class RenderCommand
     }
 
     static LintOutcome WriteDocx(LedgerDocument doc, Stream stream, RenderOptions options) =>
-        options.Kind == DocumentKind.Plan
-            ? new PlanDocxWriter().Write(doc, stream, options)
-            : new DocxNoticeWriter().Write(doc, stream, options);
+        new DocxNoticeWriter().Write(doc, stream, options);
 }
