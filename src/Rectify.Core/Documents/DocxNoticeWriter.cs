@@ -8,10 +8,14 @@ namespace Rectify.Core.Documents;
 /// <summary>Writes a notice (整改情况通报) or report (整改情况报告) as DOCX following GB/T 9704-2012.</summary>
 public sealed class DocxNoticeWriter
 {
-    /// <summary>Lints, then writes. Throws <see cref="DocumentLintException"/> when the lint fails without an override.</summary>
+    /// <summary>
+    /// Lints, then writes. Throws <see cref="DocumentLintException"/> when the lint fails without an override.
+    /// <see cref="DocumentKind.Plan"/> is handed to <see cref="PlanDocxWriter"/>.
+    /// </summary>
     public LintOutcome Write(LedgerDocument doc, Stream output, RenderOptions? options = null)
     {
         options ??= RenderOptions.Default;
+        if (options.Kind == DocumentKind.Plan) return new PlanDocxWriter().Write(doc, output, options);
         var lint = NoticeLint.Enforce(doc, options.OverrideReason);
         var style = options.Style;
         using var w = WordprocessingDocument.Create(output, WordprocessingDocumentType.Document);

@@ -74,7 +74,7 @@ internal static class GbDocx
             // LibreOffice sizes the character grid from the Normal style's East Asian font size (not from docDefaults),
             // so the style repeats the body font and size; without it LibreOffice lays 16 pt text on a 12 pt grid.
             new Style(new StyleName { Val = "Normal" }, new PrimaryStyle(),
-                new StyleParagraphProperties(new AutoSpaceDE { Val = false }, new AutoSpaceDN { Val = false },
+                new StyleParagraphProperties(new OverflowPunctuation { Val = false }, new AutoSpaceDE { Val = false }, new AutoSpaceDN { Val = false },
                     new SpacingBetweenLines { Before = "0", After = "0", Line = LinePitch.ToString(), LineRule = LineSpacingRuleValues.Exact },
                     new Justification { Val = JustificationValues.Both }),
                 new StyleRunProperties(Fonts(style.BodyFont), new Color { Val = "000000" },
@@ -137,11 +137,11 @@ internal static class GbDocx
     /// <summary>Paragraph properties in schema order: spacing, indentation, justification.</summary>
     /// <summary>
     /// No automatic space between Chinese and Latin text or digits (Word and LibreOffice both add it by default, which
-    /// breaks the 28-character grid). <paramref name="snapToGrid"/> false lets a larger size (the title) keep the exact
+    /// breaks the 28-character grid) and no punctuation hanging into the right margin, so the right edge stays straight. <paramref name="snapToGrid"/> false lets a larger size (the title) keep the exact
     /// line height instead of taking two grid lines.
     /// </summary>
     public static ParagraphProperties ParaProps(JustificationValues jc, Indentation ind, int lineTwips = LinePitch, bool snapToGrid = true) =>
-        new(new AutoSpaceDE { Val = false }, new AutoSpaceDN { Val = false }, new SnapToGrid { Val = snapToGrid },
+        new(new OverflowPunctuation { Val = false }, new AutoSpaceDE { Val = false }, new AutoSpaceDN { Val = false }, new SnapToGrid { Val = snapToGrid },
             new SpacingBetweenLines { Before = "0", After = "0", Line = lineTwips.ToString(System.Globalization.CultureInfo.InvariantCulture), LineRule = LineSpacingRuleValues.Exact },
             ind, new Justification { Val = jc });
 

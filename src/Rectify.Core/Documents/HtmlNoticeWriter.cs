@@ -13,6 +13,7 @@ public sealed class HtmlNoticeWriter
     public LintOutcome Write(LedgerDocument doc, Stream output, RenderOptions? options = null)
     {
         options ??= RenderOptions.Default;
+        if (options.Kind == DocumentKind.Plan) throw new NotSupportedException("整改方案暂只能生成 DOCX 或 PDF。");
         var lint = NoticeLint.Enforce(doc, options.OverrideReason);
         var s = options.Style;
         var blocks = NoticeOutline.Build(doc, options);

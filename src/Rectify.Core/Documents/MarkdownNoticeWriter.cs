@@ -9,6 +9,7 @@ public sealed class MarkdownNoticeWriter
     public LintOutcome Write(LedgerDocument doc, Stream output, RenderOptions? options = null)
     {
         options ??= RenderOptions.Default;
+        if (options.Kind == DocumentKind.Plan) throw new NotSupportedException("整改方案暂只能生成 DOCX 或 PDF。");
         var lint = NoticeLint.Enforce(doc, options.OverrideReason);
         using var w = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
         var first = true;

@@ -39,7 +39,7 @@ public static class NoticeOutline
             blocks.Add(new(BlockKind.Recipient, options.Recipient.Trim().TrimEnd('：', ':') + "："));
 
         foreach (var p in doc.Opening.Count > 0 ? doc.Opening : [DefaultOpening(doc, report)])
-            blocks.Add(Para(p));
+            blocks.Add(Para(report ? ForReport(p) : p));
 
         var figures = StatusRules.Count(doc.AllProblems.Select(DocumentText.StatusOf));
         blocks.Add(new(BlockKind.Heading1, "一、整改工作整体情况"));
@@ -74,6 +74,10 @@ public static class NoticeOutline
         blocks.Add(new(BlockKind.Date, DocumentText.Date(date)));
         return blocks;
     }
+
+    /// <summary>A report is not published: the notice's lead-in 现将整改情况予以公布 becomes 现将整改情况报告如下.</summary>
+    static string ForReport(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, "(现将[^。：:]*?)(予以公布|公布如下|通报如下)([：:])", "$1报告如下$3");
 
     static Block Para(string text) => new(BlockKind.Paragraph, DocumentText.NormalizeReferences(text.Trim()));
 

@@ -112,7 +112,13 @@ public static class RenderCommand
                 await Console.Error.WriteLineAsync($"注意：文稿与台账有{lint.Issues.Count}处不一致，已按理由“{lint.OverrideReason}”生成：{string.Join("；", lint.Issues)}");
             return ExitCodes.Ok;
         }
-        catch (Exception e) when (e is ImportException or DocumentLintException)
+        catch (DocumentLintException e)
+        {
+            File.Delete(temp);
+            await Console.Error.WriteLineAsync(e.Message.ReplaceLineEndings(" ") + "。如确需生成，请用 --override-lint 说明理由。");
+            return ExitCodes.BadInput;
+        }
+        catch (ImportException e)
         {
             File.Delete(temp);
             await Console.Error.WriteLineAsync(e.Message.ReplaceLineEndings(" "));
@@ -127,7 +133,5 @@ public static class RenderCommand
     }
 
     static LintOutcome WriteDocx(LedgerDocument doc, Stream stream, RenderOptions options) =>
-        options.Kind == DocumentKind.Plan
-            ? new PlanDocxWriter().Write(doc, stream, options)
-            : new DocxNoticeWriter().Write(doc, stream, options);
+        new DocxNoticeWriter().Write(doc, stream, options);
 }

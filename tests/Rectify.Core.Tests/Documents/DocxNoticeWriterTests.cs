@@ -225,6 +225,8 @@ public class DocxNoticeWriterTests
         Assert.Equal("平顶山市石龙区教育局关于区委第一巡察组反馈意见整改落实情况的报告", ps[0].InnerText);
         Assert.Contains(ps, p => p.InnerText == "区委巡察工作领导小组办公室：");
         Assert.Contains(ps, p => p.InnerText == "特此报告。");
+        Assert.Contains(ps, p => p.InnerText.EndsWith("现将整改情况报告如下：", StringComparison.Ordinal));
+        Assert.DoesNotContain(ps, p => p.InnerText.Contains("予以公布"));
     }
 
     [Fact]

@@ -48,6 +48,54 @@ public class PdfConverterTests
         Assert.Contains(TestLedgers.Issuer + "2022年9月30日", text);
     }
 
+    const double Mm = 72 / 25.4;
+
+    [SofficeFact]
+    public async Task ConvertAsync_SeedLikeNotice_PageLooksLikeAGbNotice()
+    {
+        using var docx = DocxNoticeWriterTests.Render(TestLedgers.SeedLike());
+        using var pdf = new MemoryStream();
+        await new PdfConverter().ConvertAsync(docx, pdf);
+        pdf.Position = 0;
+        using var reader = PdfDocument.Open(pdf);
+
+        var page1 = reader.GetPage(1);
+        Assert.Equal(210, Math.Round(page1.Width / Mm));
+        Assert.Equal(297, Math.Round(page1.Height / Mm));
+        var textBottom = 35 * Mm;
+        var body = page1.Letters.Where(l => l.BoundingBox.Bottom > textBottom - 2).ToList();
+        var footer = page1.Letters.Where(l => l.BoundingBox.Top < textBottom).ToList();
+
+        // Text block: 28 mm from the left, 26 mm from the right, below the 37 mm top margin.
+        Assert.InRange(body.Min(l => l.BoundingBox.Left) / Mm, 27.5, 29.5);
+        // LibreOffice 7.4 ignores w:overflowPunct="false" and lets a closing 。，、 hang into the margin; Word does not.
+        var rightmost = body.Where(l => !"。，、；：！？”）》".Contains(l.Value)).MaxBy(l => l.BoundingBox.Right)!;
+        Assert.True(rightmost.BoundingBox.Right / Mm <= 184.5, $"“{rightmost.Value}” reaches {rightmost.BoundingBox.Right / Mm:0.0} mm, {rightmost.BoundingBox.Width / Mm:0.0} wide, line {string.Concat(body.Where(l => Math.Abs(l.StartBaseLine.Y - rightmost.StartBaseLine.Y) < 1).Select(l => l.Value))}");
+        Assert.True(body.Max(l => l.BoundingBox.Top) / Mm < 297 - 37 + 1);
+
+        // Title centred on the text block (28 + 156 / 2 = 106 mm): first line's letters.
+        var titleLine = body.Where(l => l.PointSize > 20).GroupBy(l => Math.Round(l.StartBaseLine.Y)).OrderByDescending(g => g.Key).First().ToList();
+        var centre = (titleLine.Min(l => l.BoundingBox.Left) + titleLine.Max(l => l.BoundingBox.Right)) / 2 / Mm;
+        Assert.InRange(centre, 104.5, 107.5);
+
+        // Page number on odd pages right (one character in), its top 7 mm below the text block.
+        Assert.Equal("—1—", string.Concat(footer.Select(l => l.Value)).Replace(" ", ""));
+        Assert.True(footer.Min(l => l.BoundingBox.Left) / Mm > 150);
+        Assert.InRange(footer.Max(l => l.BoundingBox.Right) / Mm, 176, 184);
+        Assert.InRange((textBottom - footer.Max(l => l.BoundingBox.Top)) / Mm, 6, 9);
+
+        // 28 characters on a full body line, 22 lines on a page of body text.
+        var lines = reader.GetPage(2).Letters.Where(l => l.BoundingBox.Bottom > textBottom - 2)
+            .GroupBy(l => Math.Round(l.StartBaseLine.Y)).ToList();
+        Assert.Equal(22, lines.Count);
+        Assert.Contains(lines, g => g.Count() == 28 && g.All(l => l.Value.Length == 1 && l.Value[0] > 0x2000));
+
+        // Even pages: the number on the left, one character in.
+        var evenFooter = reader.GetPage(2).Letters.Where(l => l.BoundingBox.Top < textBottom).ToList();
+        Assert.Equal("—2—", string.Concat(evenFooter.Select(l => l.Value)).Replace(" ", ""));
+        Assert.InRange(evenFooter.Min(l => l.BoundingBox.Left) / Mm, 30, 37);
+    }
+
     [Fact]
     public async Task ConvertAsync_SofficeMissing_ThrowsChineseMessage()
     {

@@ -79,6 +79,16 @@ public class PlanDocxWriterTests
     }
 
     [Fact]
+    public void DocxNoticeWriter_KindPlan_WritesThePlan()
+    {
+        var ms = new MemoryStream();
+        new DocxNoticeWriter().Write(PlanLedger(), ms, new RenderOptions { Kind = DocumentKind.Plan });
+        ms.Position = 0;
+        using var w = WordprocessingDocument.Open(ms, false);
+        Assert.Equal(3, w.MainDocumentPart!.Document.Body!.Elements<Table>().Count());
+    }
+
+    [Fact]
     public void Write_SeedLike_TitleAndPageFollowGb()
     {
         using var w = Render(PlanLedger());
