@@ -44,18 +44,7 @@ public static class RenderCommand
     /// Reads the input into a ledger. For now LedgerDocument JSON; the integrator switches this one function to
     /// <c>DocumentImporter.Read(stream, fileName)</c>.
     /// </summary>
-    public static LedgerDocument LoadInput(Stream input, string fileName)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<LedgerDocument>(input, LedgerDocument.Json)
-                   ?? throw new ImportException($"{fileName}：文件为空，不是台账 JSON。");
-        }
-        catch (JsonException e)
-        {
-            throw new ImportException($"{fileName}：不是有效的台账 JSON（{e.Path}，第{e.LineNumber + 1}行）。暂只支持台账 JSON 输入。", e);
-        }
-    }
+    public static LedgerDocument LoadInput(Stream input, string fileName) => DocumentImporter.Read(input, fileName);
 
     static async Task<int> RunAsync(FileInfo file, string to, FileInfo output, string kind, string? overrideReason,
         string? recipient, CancellationToken ct)
