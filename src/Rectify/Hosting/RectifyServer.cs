@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Rectify.Access;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
+using Rectify.Import;
 using Rectify.Ledger;
 using Rectify.Organisations;
 
@@ -82,6 +83,7 @@ public static class RectifyServer
         app.MapOrganisationsApi();
         app.MapInspectionsApi();
         app.MapLedgerApi();
+        app.MapImportApi();
         app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
         return app;
     }

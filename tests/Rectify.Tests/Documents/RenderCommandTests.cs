@@ -83,12 +83,13 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Render_NotJson_ExitsTwoWithChineseMessage()
+    public async Task Render_CorruptDocument_ExitsTwoWithChineseMessage()
     {
-        File.WriteAllText(Out("bad.json"), "这不是 JSON");
-        var (code, error) = await Run("render", Out("bad.json"), "--to", "docx", "--out", Out("n.docx"));
+        File.WriteAllBytes(Out("bad.docx"), [0x50, 0x4B, 0x03, 0x04, 9, 9, 9, 9, 9, 9, 9, 9]);
+        var (code, error) = await Run("render", Out("bad.docx"), "--to", "docx", "--out", Out("n.docx"));
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("不是有效的台账 JSON", error);
+        Assert.Contains("无法读取文件", error);
+        Assert.False(File.Exists(Out("n.docx")));
     }
 
     [Fact]
