@@ -88,7 +88,7 @@ public sealed class RenderCommandTests : IDisposable
         File.WriteAllBytes(Out("bad.docx"), [0x50, 0x4B, 0x03, 0x04, 9, 9, 9, 9, 9, 9, 9, 9]);
         var (code, error) = await Run("render", Out("bad.docx"), "--to", "docx", "--out", Out("n.docx"));
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("无法读取文件", error);
+        Assert.Contains("文件已损坏", error);
         Assert.False(File.Exists(Out("n.docx")));
     }
 
