@@ -68,7 +68,7 @@ public class XlsxLedgerWriterTests
         var cells = Cells(x);
         // Category 一 has 3 + 2 measures, then the problem without measures in row 7.
         Assert.Equal("尚未制定措施的问题", Text(cells, "C7"));
-        Assert.Equal("未完成", Text(cells, "L7"));
+        Assert.Equal("尚未启动", Text(cells, "L7"));
         Assert.Equal("3", Text(cells, "A7"));
     }
 
