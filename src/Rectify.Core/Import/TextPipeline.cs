@@ -24,11 +24,14 @@ internal sealed record TextParagraph(string Text, string Where);
 internal static partial class TextPipeline
 {
     /// <summary>A paragraph being assembled, with what the joining rules need to know about its start.</summary>
-    sealed class Block(string text, string where, bool fixedBlock, bool opensBlock, bool heading, bool date)
+    sealed class Block(string text, string where, bool fixedBlock, bool markdownHeading, bool opensBlock, bool heading, bool date)
     {
         public readonly StringBuilder Text = new(text);
         public readonly string Where = where;
+        /// <summary>Never joined to a neighbour (Word heading, table cell).</summary>
         public readonly bool Fixed = fixedBlock;
+        /// <summary>A Markdown heading: its own wrapped lines join it, paragraphs after a blank line do not.</summary>
+        public readonly bool MarkdownHeading = markdownHeading;
         public readonly bool OpensBlock = opensBlock;
         readonly bool heading = heading;
         readonly bool date = date;
@@ -68,7 +71,7 @@ internal static partial class TextPipeline
             }
             var heading = Patterns.StartsHeading(r.Text);
             var date = Patterns.IsDateLine(r.Text);
-            var block = new Block(r.Text, u.Where, u.Standalone || r.MarkdownHeading,
+            var block = new Block(r.Text, u.Where, u.Standalone, r.MarkdownHeading,
                 heading || date || Patterns.MatchLabel(r.Text) is not null, heading, date);
             pieces.Add((block, u.BreakBefore || pendingBreak || pieces.Count == 0, u.Wraps));
             pendingBreak = false;
@@ -79,7 +82,7 @@ internal static partial class TextPipeline
         foreach (var (piece, brk, wraps) in pieces)
         {
             var last = blocks.Count > 0 ? blocks[^1] : null;
-            if (!brk && last is not null && !last.Fixed && !piece.Fixed && (wraps && !piece.OpensBlock || last.ContinuesWith(piece)))
+            if (!brk && last is not null && !last.Fixed && !piece.Fixed && !piece.MarkdownHeading && (wraps && !piece.OpensBlock || last.ContinuesWith(piece)))
                 last.Append(piece);
             else blocks.Add(piece);
         }
@@ -88,7 +91,8 @@ internal static partial class TextPipeline
         Block? current = null;
         foreach (var block in blocks)
         {
-            if (current is not null && !current.Fixed && !block.Fixed && current.ContinuesWith(block)
+            if (current is not null && !current.Fixed && !block.Fixed && !current.MarkdownHeading && !block.MarkdownHeading
+                && current.ContinuesWith(block)
                 && !(result.Count == 0 && Patterns.LooksLikeTitle(current.Text.ToString())))
             {
                 current.Append(block);
