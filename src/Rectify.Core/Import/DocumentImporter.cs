@@ -140,6 +140,8 @@ public static class DocumentImporter
             if (!doc.AllProblems.Any()) doc.Kind = "ledger";
             doc.Categories.AddRange(x.Tables);
         }
+        if (!doc.AllProblems.Any())
+            doc.Warnings.Add(new ImportWarning { Where = "全文", Message = "没有识别出任何问题（未找到“1.”“（一）”等编号或台账表头）" });
         DocumentFacts.Extract(paragraphs, doc);
         StatedFigures.Extract(paragraphs, doc);
         return doc;

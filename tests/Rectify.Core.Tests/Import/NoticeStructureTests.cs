@@ -133,6 +133,14 @@ public class NoticeStructureTests
     }
 
     [Fact]
+    public void Read_TextWithoutAnyProblem_WarnedForTheWholeText()
+    {
+        var w = Assert.Single(ReadText("会议通知\n\n请各单位准时参加。").Warnings);
+        Assert.Equal("全文", w.Where);
+        Assert.Contains("没有识别出任何问题", w.Message);
+    }
+
+    [Fact]
     public void Read_SignatureWithChineseNumeralDate_IssuerAndDateFound()
     {
         var doc = ReadText("通报\n\n正文内容。\n\n中共某县教育局党组\n\n二〇二二年九月三十日");
