@@ -152,6 +152,19 @@ public class SeedNoticeImportTests
     }
 
     [Fact]
+    public void Read_SeedAsPdf_RunningHeaderAndPageNumbersDropped()
+    {
+        // The fixture (samples/make_seed_pdf.py) prints "石龙区教育局文件" atop and "— N —" below each of its 8 pages.
+        var pdf = Read(SeedPdf, "seed-notice.pdf");
+        var json = JsonSerializer.Serialize(pdf, LedgerDocument.Json);
+        Assert.DoesNotContain("石龙区教育局文件", json);
+        Assert.DoesNotMatch(@"— \d+ —", json);
+        Assert.Equal(Seed.Overview, pdf.Overview);
+        Assert.Equal(Seed.NextSteps, pdf.NextSteps);
+        Assert.Empty(pdf.Unassigned);
+    }
+
+    [Fact]
     public void Read_SeedAsDocxWithAutomaticNumbering_SameCategoriesProblemsAndStatuses()
     {
         var docx = Read(SeedDocx(), "seed-notice.docx");
