@@ -20,6 +20,11 @@ internal sealed partial class NoticeParser
     LedgerCategory? category;
     string categoryWhere = "";
     LedgerCategory? pendingPartCategory;
+    /// <summary>The level-1 heading that turned out to group （一） headings, and the category that collects （一）
+    /// headings used as problems (a label right under them) in the current part.</summary>
+    LedgerCategory? partGroup;
+    LedgerCategory? promotedInto;
+    int lastCategory;
     LedgerProblem? problem;
     HeadingLevel problemLevel;
     Field field;
@@ -96,6 +101,8 @@ internal sealed partial class NoticeParser
             return;
         }
         var label = Patterns.MatchLabel(p.Text);
+        if (problem is null && label is not null && category is not null && category.Problems.Count == 0 && category != promotedInto)
+            PromoteCategory();
         if (problem is not null)
         {
             if (label is { } l) ApplyLabel(l.Label, l.Text);
@@ -123,6 +130,7 @@ internal sealed partial class NoticeParser
     bool StartsProblem(Heading h)
     {
         if (problem is null || category is null) return true;
+        if (problemLevel == HeadingLevel.Category) return false;
         if (h.Level != problemLevel && h.Level != HeadingLevel.Item) return false;
         if (field != Field.Measures) return true;
         if (h.Value == subList + 1 || h.Value != LastNumber(category) + 1)
@@ -139,6 +147,8 @@ internal sealed partial class NoticeParser
         if (pendingPartCategory is not null) doc.Parts.Add(Heading(pendingPartCategory));
         pendingPartCategory = null;
         category = null;
+        partGroup = promotedInto = null;
+        lastCategory = 0;
         CheckNumber(lastPart, h.Value, p.Where, "一级标题");
         lastPart = h.Value;
         var title = h.Rest;
@@ -161,10 +171,11 @@ internal sealed partial class NoticeParser
         {
             // The level-1 heading groups categories: it is a part, not a category.
             doc.Parts.Add(Heading(pendingPartCategory));
+            partGroup = pendingPartCategory;
             pendingPartCategory = null;
         }
-        var previous = category is not null ? Patterns.ChineseNumber(category.Number) : 0;
-        CheckNumber(previous, h.Value, p.Where, "问题类别");
+        CheckNumber(lastCategory, h.Value, p.Where, "问题类别");
+        lastCategory = h.Value;
         category = new LedgerCategory { Number = h.Number, Title = Patterns.TrimTitle(h.Rest) };
         categoryWhere = p.Where;
         doc.Categories.Add(category);
@@ -195,7 +206,31 @@ internal sealed partial class NoticeParser
     static int LastNumber(LedgerCategory c)
     {
         var n = c.Problems[^1].Number;
-        return int.TryParse(n, out var v) ? v : n.Length == 1 && n[0] is >= '①' and <= '⑳' ? n[0] - '①' + 1 : 0;
+        return int.TryParse(n, out var v) ? v : n.Length == 1 && n[0] is >= '①' and <= '⑳' ? n[0] - '①' + 1 : Patterns.ChineseNumber(n);
+    }
+
+    /// <summary>
+    /// A （一） heading directly followed by 整改措施：/整改结果： is a problem, not a category (small notices, and
+    /// feedback grouped 一、category → （一）problem). It moves into the part's category (the 一、 heading when there is
+    /// one, else an unnamed category) and the label applies to it.
+    /// </summary>
+    void PromoteCategory()
+    {
+        var c = category!;
+        doc.Categories.Remove(c);
+        if (promotedInto is null)
+        {
+            promotedInto = partGroup ?? new LedgerCategory();
+            if (partGroup is not null) doc.Parts.Remove(Heading(partGroup));
+            doc.Categories.Add(promotedInto);
+        }
+        problem = new LedgerProblem { Number = c.Number, Title = c.Title, Description = c.Text };
+        problemWhere[problem] = categoryWhere;
+        promotedInto.Problems.Add(problem);
+        category = promotedInto;
+        problemLevel = HeadingLevel.Category;
+        field = Field.Description;
+        subList = 0;
     }
 
     static string CategoryName(LedgerCategory c) => c.Number.Length > 0 ? $"类别{c.Number}" : "问题清单";

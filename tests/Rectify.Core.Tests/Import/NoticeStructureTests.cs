@@ -133,6 +133,66 @@ public class NoticeStructureTests
     }
 
     [Fact]
+    public void Read_BracketedHeadingsWithLabelsRightUnder_AreProblems()
+    {
+        var doc = ReadText("""
+            通报
+
+            二、具体整改情况
+
+            （一）关于学习不深入的问题
+
+            整改措施：一是制定学习计划；二是每月集中学习。
+
+            整改结果：已整改
+
+            （二）关于资产处置随意的问题
+
+            整改情况：正在整改
+            """);
+        var category = Assert.Single(doc.Categories);
+        Assert.Equal("", category.Number);
+        Assert.Equal([("一", "关于学习不深入的问题", 2), ("二", "关于资产处置随意的问题", 0)], category.Problems.Select(p => (p.Number, p.Title, p.Measures.Count)));
+        Assert.Equal([MeasureStatus.Rectified, MeasureStatus.InProgress], category.Problems.Select(p => p.Status!.Value));
+        Assert.Equal(["二、具体整改情况"], doc.Parts);
+    }
+
+    [Fact]
+    public void Read_PartHeadingsOverBracketedProblems_PartsBecomeCategories()
+    {
+        var doc = ReadText("""
+            反馈意见整改情况
+
+            一、党的领导方面
+
+            （一）学习贯彻不深入。
+
+            整改措施：建立学习制度。
+
+            整改结果：已整改，长期坚持
+
+            （二）意识形态有短板。
+
+            整改措施：明确专人负责。
+
+            整改结果：已整改
+
+            二、从严治党方面
+
+            （一）违规出借设施。
+
+            整改措施：收回场馆。
+
+            整改结果：整改推进中
+            """);
+        Assert.Equal([("一", "党的领导方面", 2), ("二", "从严治党方面", 1)], doc.Categories.Select(c => (c.Number, c.Title, c.Problems.Count)));
+        Assert.Equal("学习贯彻不深入", doc.Categories[0].Problems[0].Title);
+        Assert.Equal(MeasureStatus.InProgress, doc.Categories[1].Problems[0].Status);
+        Assert.Empty(doc.Parts);
+        Assert.Empty(doc.Warnings);
+    }
+
+    [Fact]
     public void Read_TextWithoutAnyProblem_WarnedForTheWholeText()
     {
         var w = Assert.Single(ReadText("会议通知\n\n请各单位准时参加。").Warnings);
