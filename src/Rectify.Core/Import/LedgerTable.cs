@@ -47,13 +47,16 @@ internal static class LedgerTable
     static (int Row, Dictionary<Col, int> Columns)? FindHeader(IReadOnlyList<string[]> rows)
     {
         for (int r = 0; r < Math.Min(rows.Count, 10); r++)
-        {
-            var cols = new Dictionary<Col, int>();
-            for (int c = 0; c < rows[r].Length; c++)
-                if (Match(rows[r][c]) is { } col) cols.TryAdd(col, c);
-            if (cols.Count >= 3 && (cols.ContainsKey(Col.Problem) || cols.ContainsKey(Col.Measure))) return (r, cols);
-        }
+            if (HeaderColumns(rows[r]) is { } cols) return (r, cols);
         return null;
+    }
+
+    static Dictionary<Col, int>? HeaderColumns(string[] row)
+    {
+        var cols = new Dictionary<Col, int>();
+        for (int c = 0; c < row.Length; c++)
+            if (Match(row[c]) is { } col) cols.TryAdd(col, c);
+        return cols.Count >= 3 && (cols.ContainsKey(Col.Problem) || cols.ContainsKey(Col.Measure)) ? cols : null;
     }
 
     public static bool LooksLikeLedger(IReadOnlyList<string[]> rows) => FindHeader(rows) is not null;
@@ -77,6 +80,12 @@ internal static class LedgerTable
         {
             var row = rows[r];
             if (row.All(string.IsNullOrWhiteSpace)) continue;
+            if (HeaderColumns(row) is { } more)
+            {
+                // A second header row (责任 → 责任领导/责任部门/责任人 under a merged cell) adds its columns.
+                foreach (var (col, c) in more) cols[col] = c;
+                continue;
+            }
             var catText = Cell(row, Col.Category);
             var problemText = Cell(row, Col.Problem);
             var measureText = Cell(row, Col.Measure);

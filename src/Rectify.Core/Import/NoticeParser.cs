@@ -56,7 +56,7 @@ internal sealed partial class NoticeParser
                 doc.Issuer = paragraphs[prev].Text;
                 end = prev;
             }
-            for (int k = i + 1; k < paragraphs.Count; k++) Unassigned(paragraphs[k]);
+            for (int k = i + 1; k < paragraphs.Count; k++) Unassigned(paragraphs[k], "落款日期之后的文本，已放入未归类内容");
             break;
         }
 
@@ -119,8 +119,7 @@ internal sealed partial class NoticeParser
             category.Text = category.Text is null ? p.Text : category.Text + "\n" + p.Text;
             return;
         }
-        Warn(p.Where, "文本无法归入任何层级，已放入未归类内容");
-        Unassigned(p);
+        Unassigned(p, "文本无法归入任何层级，已放入未归类内容");
     }
 
     /// <summary>
@@ -298,7 +297,11 @@ internal sealed partial class NoticeParser
             for (int i = 0; i < items.Count; i++) problem.Measures.Add(new LedgerMeasure { Number = i + 1, Text = items[i] });
         }
         foreach (var (label, value) in measureAttributes)
+        {
+            // Responsibility lines belong to the measures; without measures they stay readable in the description.
+            if (problem.Measures.Count == 0) problem.Description = Append(problem.Description, label + "：" + value);
             foreach (var m in problem.Measures) LedgerTable.ApplyColumn(m, label, value);
+        }
         if (problem.Result is { } r)
         {
             problem.Result = r.Trim();
@@ -330,7 +333,11 @@ internal sealed partial class NoticeParser
 
     void Warn(string where, string message) => doc.Warnings.Add(new ImportWarning { Where = where, Message = message });
 
-    void Unassigned(TextParagraph p) => doc.Unassigned.Add(p.Text);
+    void Unassigned(TextParagraph p, string why)
+    {
+        Warn(p.Where, why);
+        doc.Unassigned.Add(p.Text);
+    }
 
     [GeneratedRegex("下一步|下步|今后|打算|努力方向|持续深化")]
     private static partial Regex NextStepsTitle();

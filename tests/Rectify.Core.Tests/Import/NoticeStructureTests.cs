@@ -193,6 +193,23 @@ public class NoticeStructureTests
     }
 
     [Fact]
+    public void Read_ResponsibilityLinesWithoutMeasures_KeptInDescription()
+    {
+        var doc = ReadText("通报\n\n（一）作风方面\n\n1. 考勤不严。\n\n责任领导：张三\n\n整改结果：已整改");
+        var p = Assert.Single(doc.AllProblems);
+        Assert.Empty(p.Measures);
+        Assert.Equal("责任领导：张三", p.Description);
+    }
+
+    [Fact]
+    public void Read_TextAfterClosingDate_UnassignedWithWarning()
+    {
+        var doc = ReadText("通报\n\n正文。\n\n某局党组\n\n2022年9月30日\n\n（此件公开发布）");
+        Assert.Equal(["（此件公开发布）"], doc.Unassigned);
+        Assert.Contains(doc.Warnings, w => w.Where == "第9行" && w.Message.Contains("落款日期之后"));
+    }
+
+    [Fact]
     public void Read_TextWithoutAnyProblem_WarnedForTheWholeText()
     {
         var w = Assert.Single(ReadText("会议通知\n\n请各单位准时参加。").Warnings);
