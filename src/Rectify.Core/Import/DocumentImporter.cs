@@ -25,6 +25,7 @@ public static class DocumentImporter
     public static LedgerDocument Read(Stream input, string fileName, ImportOptions? options = null)
     {
         options ??= ImportOptions.Default;
+        var format = Format.Text;
         try
         {
             var data = ReadAll(input, options.MaxBytes);
@@ -32,7 +33,8 @@ public static class DocumentImporter
             var ext = Path.GetExtension(fileName ?? "").ToLowerInvariant();
             if (ext is ".docm" or ".xlsm" or ".dotm" or ".xltm")
                 throw new ImportException("文件包含宏（启用宏的 Office 文件），出于安全原因拒绝导入");
-            return Sniff(data, ext) switch
+            format = Sniff(data, ext);
+            return format switch
             {
                 Format.Zip => ReadPackage(data, options),
                 Format.Pdf => Assemble(PdfSource.Read(data)),
@@ -47,7 +49,8 @@ public static class DocumentImporter
         }
         catch (Exception ex)
         {
-            throw new ImportException("无法读取文件：文件已损坏或格式不受支持", ex);
+            var what = format switch { Format.Zip => "Office 文档", Format.Pdf => "PDF 文件", Format.Json => "JSON 文件", _ => "文件" };
+            throw new ImportException($"无法读取{what}：文件已损坏或格式不受支持", ex);
         }
     }
 

@@ -62,12 +62,12 @@ internal static class LedgerTable
     public static bool LooksLikeLedger(IReadOnlyList<string[]> rows) => FindHeader(rows) is not null;
 
     /// <summary>Reads the rows below the header into categories; <paramref name="where"/> gives a row's location.</summary>
-    public static List<LedgerCategory> Read(IReadOnlyList<string[]> rows, Func<int, string> where, Extracted doc)
+    public static List<LedgerCategory> Read(IReadOnlyList<string[]> rows, Func<int, string> where, Extracted x)
     {
         var categories = new List<LedgerCategory>();
         if (FindHeader(rows) is not { } header)
         {
-            doc.Warnings.Add(new ImportWarning { Where = where(0), Message = "表格没有可识别的台账表头，按文本读取" });
+            x.Warnings.Add(new ImportWarning { Where = where(0), Message = "表格没有可识别的台账表头，按文本读取" });
             return categories;
         }
         var cols = header.Columns;
@@ -91,8 +91,8 @@ internal static class LedgerTable
             var measureText = Cell(row, Col.Measure);
             if (problemText.Length == 0 && measureText.Length == 0)
             {
-                doc.Warnings.Add(new ImportWarning { Where = where(r), Message = "台账行没有问题也没有措施，已放入未归类内容" });
-                doc.Unassigned.Add(string.Join(" ", row.Where(c => c.Length > 0)));
+                x.Warnings.Add(new ImportWarning { Where = where(r), Message = "台账行没有问题也没有措施，已放入未归类内容" });
+                x.Unassigned.Add(string.Join(" ", row.Where(c => c.Length > 0)));
                 continue;
             }
             if (category is null || catText != categoryKey)
