@@ -130,6 +130,16 @@ public class HostileInputTests
     public void Read_InvalidJson_Refused() => Assert.Contains("JSON", Refused("{\"kind\": [1,"u8.ToArray(), "ledger.json").Message);
 
     [Fact]
+    public void Read_XlsxWithHugeMergedRange_ReadQuickly()
+    {
+        var xlsx = Xlsx([["问题类别", "具体问题", "整改措施"], ["作风方面", "考勤不严", "每周督查"], ["", "", ""]], "A2:GR100000");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var doc = Read(xlsx, "merge.xlsx");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.Equal("考勤不严", doc.AllProblems.First().Title);
+    }
+
+    [Fact]
     public void Read_PdfWithoutTextLayer_Refused()
     {
         var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
