@@ -24,11 +24,14 @@ internal sealed partial class NoticeParser
     /// headings used as problems (a label right under them) in the current part.</summary>
     LedgerCategory? partGroup;
     LedgerCategory? promotedInto;
+    bool partConfirmed = true;
+    readonly List<TextParagraph> partBuffer = [];
     int lastCategory;
     LedgerProblem? problem;
     HeadingLevel problemLevel;
     Field field;
     int subList;
+    bool implicitMeasures;
     readonly List<string> measureBlock = [];
     readonly List<(string Label, string Value)> measureAttributes = [];
 
@@ -68,6 +71,7 @@ internal sealed partial class NoticeParser
         }
         for (int i = start; i < end; i++) Add(paragraphs[i]);
         CloseProblem();
+        FlushUnconfirmedPart();
         if (pendingPartCategory is not null) doc.Parts.Add(Heading(pendingPartCategory));
         Finish();
     }
@@ -85,6 +89,42 @@ internal sealed partial class NoticeParser
             StartPart(h, p);
             return;
         }
+        if (section == Section.CategoryPart && !partConfirmed)
+        {
+            // Whether an unnamed 一、 part holds problems is known only once a problem, a label or a problem-like
+            // （一） heading shows up; until then its paragraphs wait.
+            if (h is not null && (h.Level != HeadingLevel.Category || ProblemWords().IsMatch(Patterns.SplitTitle(h.Rest).Title)) || Patterns.MatchLabel(p.Text) is not null)
+            {
+                partConfirmed = true;
+                foreach (var b in partBuffer) Process(b, Patterns.MatchHeading(b.Text));
+                partBuffer.Clear();
+            }
+            else
+            {
+                partBuffer.Add(p);
+                return;
+            }
+        }
+        Process(p, h);
+    }
+
+    /// <summary>
+    /// A 一、 part with no problems in it (提高政治站位…, 其他工作) is narrative: it joins the overview when no problem has
+    /// been seen yet, the closing part otherwise.
+    /// </summary>
+    void FlushUnconfirmedPart()
+    {
+        if (section != Section.CategoryPart || partConfirmed || pendingPartCategory is null) return;
+        doc.Parts.Add(Heading(pendingPartCategory));
+        var target = doc.AllProblems.Any() ? doc.NextSteps : doc.Overview;
+        foreach (var b in partBuffer) target.Add(b.Text);
+        partBuffer.Clear();
+        pendingPartCategory = null;
+        partConfirmed = true;
+    }
+
+    void Process(TextParagraph p, Heading? h)
+    {
         if (section is Section.Overview or Section.NextSteps)
         {
             (section == Section.Overview ? doc.Overview : doc.NextSteps).Add(p.Text);
@@ -106,7 +146,16 @@ internal sealed partial class NoticeParser
         if (problem is not null)
         {
             if (label is { } l) ApplyLabel(l.Label, l.Text);
-            else AppendToField(p.Text);
+            else
+            {
+                if (h is not null && field == Field.Description)
+                {
+                    // （1）（2）… right under a problem without 整改措施： are its measures when a result follows.
+                    field = Field.Measures;
+                    implicitMeasures = true;
+                }
+                AppendToField(p.Text);
+            }
             return;
         }
         if (section == Section.Front && category is null)
@@ -143,6 +192,7 @@ internal sealed partial class NoticeParser
     void StartPart(Heading h, TextParagraph p)
     {
         CloseProblem();
+        FlushUnconfirmedPart();
         if (pendingPartCategory is not null) doc.Parts.Add(Heading(pendingPartCategory));
         pendingPartCategory = null;
         category = null;
@@ -159,6 +209,7 @@ internal sealed partial class NoticeParser
         {
             pendingPartCategory = new LedgerCategory { Number = h.Number, Title = Patterns.TrimTitle(title) };
             categoryWhere = p.Where;
+            partConfirmed = false;
         }
         else doc.Parts.Add(p.Text);
     }
@@ -290,6 +341,13 @@ internal sealed partial class NoticeParser
     void CloseProblem()
     {
         if (problem is null) return;
+        if (implicitMeasures && problem.Result is null)
+        {
+            // No result line: the numbered items describe the problem (feedback), they are not measures.
+            problem.Description = Append(problem.Description, string.Join("\n", measureBlock));
+            measureBlock.Clear();
+        }
+        implicitMeasures = false;
         if (measureBlock.Count > 0)
         {
             var (preamble, items) = MeasureSplitter.Split(string.Join("\n", measureBlock));
@@ -338,6 +396,10 @@ internal sealed partial class NoticeParser
         Warn(p.Where, why);
         doc.Unassigned.Add(p.Text);
     }
+
+    /// <summary>Words of a problem as inspections word them (不够, 不到位, 短板…): a （一） heading with them is a problem area.</summary>
+    [GeneratedRegex("不够|不到位|不严|不力|不足|不深入|不规范|不健全|不扎实|不及时|不彻底|缺失|缺位|差距|短板|薄弱|欠缺|偏差|弱化|虚化|淡化|违规|违纪")]
+    private static partial Regex ProblemWords();
 
     [GeneratedRegex("下一步|下步|今后|打算|努力方向|持续深化")]
     private static partial Regex NextStepsTitle();
