@@ -61,6 +61,7 @@ public static class DocumentImporter
         if (d.Length >= 4 && d[0] == 'P' && d[1] == 'K' && d[2] == 3 && d[3] == 4) return Format.Zip;
         if (d.Length >= 8 && d[0] == 0xD0 && d[1] == 0xCF && d[2] == 0x11 && d[3] == 0xE0) return Format.Ole;
         if (IndexOf(d, "%PDF-"u8, 1024) >= 0) return Format.Pdf;
+        if (IndexOf(d, "{\\rtf"u8, 8) >= 0) throw new ImportException("不支持 RTF 格式，请在 Word 中另存为 .docx 后再导入");
         if (ext == ".json" || FirstNonSpace(d) == '{') return Format.Json;
         if (ext is ".docx" or ".xlsx" or ".pdf") throw new ImportException($"文件内容不是有效的 {ext[1..].ToUpperInvariant()} 文档");
         return Format.Text;

@@ -127,6 +127,10 @@ public class HostileInputTests
     public void Read_PdfExtensionOnText_Refused() => Refused("只是文字"u8.ToArray(), "fake.pdf");
 
     [Fact]
+    public void Read_RtfDocument_RefusedWithHint() =>
+        Assert.Contains(".docx", Refused("{\\rtf1\\ansi 整改通报}"u8.ToArray(), "notice.rtf").Message);
+
+    [Fact]
     public void Read_InvalidJson_Refused() => Assert.Contains("JSON", Refused("{\"kind\": [1,"u8.ToArray(), "ledger.json").Message);
 
     [Fact]
