@@ -63,12 +63,11 @@ internal sealed partial class NoticeParser
             break;
         }
 
+        // The title: up to three leading title-like paragraphs (a long title set on two centred lines).
         var start = 0;
-        if (end > 0 && Patterns.LooksLikeTitle(paragraphs[0].Text))
-        {
-            doc.Title = paragraphs[0].Text;
-            start = 1;
-        }
+        while (start < Math.Min(end, 3) && Patterns.LooksLikeTitle(paragraphs[start].Text)
+               && (doc.Title?.Length ?? 0) + paragraphs[start].Text.Length <= 80)
+            doc.Title += paragraphs[start++].Text;
         for (int i = start; i < end; i++) Add(paragraphs[i]);
         CloseProblem();
         FlushUnconfirmedPart();

@@ -89,16 +89,22 @@ internal static partial class TextPipeline
 
         var result = new List<TextParagraph>(blocks.Count);
         Block? current = null;
+        var titleLines = 0; // leading paragraphs that look like (a line of) the title are never continued
         foreach (var block in blocks)
         {
+            var inTitle = current is not null && titleLines == result.Count && result.Count < 3
+                          && Patterns.LooksLikeTitle(current.Text.ToString());
             if (current is not null && !current.Fixed && !block.Fixed && !current.MarkdownHeading && !block.MarkdownHeading
-                && current.ContinuesWith(block)
-                && !(result.Count == 0 && Patterns.LooksLikeTitle(current.Text.ToString())))
+                && current.ContinuesWith(block) && !inTitle)
             {
                 current.Append(block);
                 continue;
             }
-            if (current is not null) result.Add(Finish(current));
+            if (current is not null)
+            {
+                if (inTitle) titleLines++;
+                result.Add(Finish(current));
+            }
             current = block;
         }
         if (current is not null) result.Add(Finish(current));

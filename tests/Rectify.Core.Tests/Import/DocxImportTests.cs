@@ -75,6 +75,14 @@ public class DocxImportTests
     }
 
     [Fact]
+    public void Read_DocxTitleOnTwoLines_JoinedIntoOneTitle()
+    {
+        var doc = Read(Docx("平顶山市石龙区教育局关于区委第一巡察组", "反馈意见整改落实情况的通报", "根据区委统一部署，现将整改情况通报如下。", "（一）作风方面", "1. 考勤不严。", "整改结果：已整改"), "通报.docx");
+        Assert.Equal("平顶山市石龙区教育局关于区委第一巡察组反馈意见整改落实情况的通报", doc.Title);
+        Assert.Equal(["根据区委统一部署，现将整改情况通报如下。"], doc.Opening);
+    }
+
+    [Fact]
     public void Read_DocxManualLineBreaks_MeasuresStillSplit()
     {
         var first = Read(StyleNumberedDocx(), "报告.docx").AllProblems.First();
