@@ -4,7 +4,7 @@
 # Usage: bench/render-pages.sh [LEDGER.json] [OUTDIR] [notice|report|plan]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-input="${1:-$here/samples/seed-ledger.json}"
+input="${1:-$here/samples/seed-notice.txt}"
 out="${2:-$here/artifacts/pages}"
 kind="${3:-notice}"
 mkdir -p "$out"

@@ -68,7 +68,8 @@ public static partial class DocumentText
         return NormalizeReferences(sb.ToString());
     }
 
-    static bool EndsWithStop(string s) => s.Length > 0 && "。；！？;.!?".Contains(s[^1]);
+    // A measure that already ends in punctuation (even a comma, as the seed's 长期违规借调教师 does) keeps its own ending.
+    static bool EndsWithStop(string s) => s.Length > 0 && "。；！？，、：;.!?,:".Contains(s[^1]);
 
     static readonly string[] BreakAfter = ["关于", "巡察组", "巡视组", "巡察办", "党组", "党委", "委员会", "局", "反馈意见"];
     static readonly string[] BreakBefore = ["关于", "反馈意见", "整改", "落实", "情况"];

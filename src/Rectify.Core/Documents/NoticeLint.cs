@@ -47,7 +47,9 @@ public static class NoticeLint
         }
 
         var figures = StatusRules.Count(doc.AllProblems.Select(DocumentText.StatusOf));
-        foreach (var f in doc.Statistics)
+        // Figures a problem states in its own text are the ledger's data (they are in the problem's Figures); only the
+        // document's own claims (opening, overview) are checked against what the ledger computes.
+        foreach (var f in doc.Statistics.Where(f => f.Problem is null))
         {
             var where = string.IsNullOrWhiteSpace(f.Text) ? $"统计数字“{f.Kind}”" : $"“{f.Text.Trim()}”";
             var computed = Computed(doc, figures, f.Kind);

@@ -7,7 +7,7 @@ namespace Rectify.Core.Import;
 internal static partial class DocumentFacts
 {
     /// <summary>机关代字〔2022〕29号, and the short forms that follow it in a list: 〔2022〕12号、49号、79号.</summary>
-    [GeneratedRegex(@"(\p{IsCJKUnifiedIdeographs}{1,10})〔(\d{4})〕(\d{1,4})号((?:[、，,和及](\d{1,4})号)*)")]
+    [GeneratedRegex(@"〔(\d{4})〕(\d{1,4})号((?:[、，,和及](\d{1,4})号)*)")]
     private static partial Regex ReferenceRx();
 
     [GeneratedRegex(@"\d{1,4}")]
@@ -29,9 +29,13 @@ internal static partial class DocumentFacts
             if (!p.Text.Contains('〔')) continue;
             foreach (Match m in ReferenceRx().Matches(p.Text))
             {
-                var prefix = m.Groups[1].Value + "〔" + m.Groups[2].Value + "〕";
-                Add(doc, prefix + m.Groups[3].Value + "号");
-                foreach (Match n in NumberRx().Matches(m.Groups[4].Value)) Add(doc, prefix + n.Value + "号");
+                // The issuer's code (机关代字) is the run of ideographs right before 〔, at most 10.
+                var start = m.Index;
+                while (start > 0 && m.Index - start < 10 && TextRepair.IsIdeograph(p.Text[start - 1])) start--;
+                if (start == m.Index) continue;
+                var prefix = p.Text[start..m.Index] + "〔" + m.Groups[1].Value + "〕";
+                Add(doc, prefix + m.Groups[2].Value + "号");
+                foreach (Match n in NumberRx().Matches(m.Groups[3].Value)) Add(doc, prefix + n.Value + "号");
             }
         }
 

@@ -25,6 +25,7 @@ public static class DocumentImporter
     public static LedgerDocument Read(Stream input, string fileName, ImportOptions? options = null)
     {
         options ??= ImportOptions.Default;
+        var format = Format.Text;
         try
         {
             var data = ReadAll(input, options.MaxBytes);
@@ -32,7 +33,8 @@ public static class DocumentImporter
             var ext = Path.GetExtension(fileName ?? "").ToLowerInvariant();
             if (ext is ".docm" or ".xlsm" or ".dotm" or ".xltm")
                 throw new ImportException("文件包含宏（启用宏的 Office 文件），出于安全原因拒绝导入");
-            return Sniff(data, ext) switch
+            format = Sniff(data, ext);
+            return format switch
             {
                 Format.Zip => ReadPackage(data, options),
                 Format.Pdf => Assemble(PdfSource.Read(data)),
@@ -47,7 +49,8 @@ public static class DocumentImporter
         }
         catch (Exception ex)
         {
-            throw new ImportException("无法读取文件：文件已损坏或格式不受支持", ex);
+            var what = format switch { Format.Zip => "Office 文档", Format.Pdf => "PDF 文件", Format.Json => "JSON 文件", _ => "文件" };
+            throw new ImportException($"无法读取{what}：文件已损坏或格式不受支持", ex);
         }
     }
 
@@ -58,6 +61,7 @@ public static class DocumentImporter
         if (d.Length >= 4 && d[0] == 'P' && d[1] == 'K' && d[2] == 3 && d[3] == 4) return Format.Zip;
         if (d.Length >= 8 && d[0] == 0xD0 && d[1] == 0xCF && d[2] == 0x11 && d[3] == 0xE0) return Format.Ole;
         if (IndexOf(d, "%PDF-"u8, 1024) >= 0) return Format.Pdf;
+        if (IndexOf(d, "{\\rtf"u8, 8) >= 0) throw new ImportException("不支持 RTF 格式，请在 Word 中另存为 .docx 后再导入");
         if (ext == ".json" || FirstNonSpace(d) == '{') return Format.Json;
         if (ext is ".docx" or ".xlsx" or ".pdf") throw new ImportException($"文件内容不是有效的 {ext[1..].ToUpperInvariant()} 文档");
         return Format.Text;
@@ -140,6 +144,8 @@ public static class DocumentImporter
             if (!doc.AllProblems.Any()) doc.Kind = "ledger";
             doc.Categories.AddRange(x.Tables);
         }
+        if (!doc.AllProblems.Any())
+            doc.Warnings.Add(new ImportWarning { Where = "全文", Message = "没有识别出任何问题（未找到“1.”“（一）”等编号或台账表头）" });
         DocumentFacts.Extract(paragraphs, doc);
         StatedFigures.Extract(paragraphs, doc);
         return doc;

@@ -12,7 +12,7 @@ namespace Rectify.Core.Import;
 /// </summary>
 internal sealed class NumberingRenderer
 {
-    sealed record Lvl(int Start, string Format, string Text, int? Restart);
+    sealed record Lvl(int Start, string Format, string Text);
 
     readonly Dictionary<int, Dictionary<int, Lvl>> abstracts = [];
     readonly Dictionary<int, (int Abstract, Dictionary<int, int> Overrides)> nums = [];
@@ -34,7 +34,7 @@ internal sealed class NumberingRenderer
             {
                 if (l.LevelIndex?.Value is not { } li || li is < 0 or > 8) continue;
                 levels[li] = new Lvl(l.StartNumberingValue?.Val?.Value ?? 1, l.NumberingFormat?.Val?.InnerText ?? "decimal",
-                    l.LevelText?.Val?.Value ?? "", l.LevelRestart?.Val?.Value);
+                    l.LevelText?.Val?.Value ?? "");
             }
             abstracts.TryAdd(aid, levels);
         }

@@ -47,24 +47,27 @@ internal static class LedgerTable
     static (int Row, Dictionary<Col, int> Columns)? FindHeader(IReadOnlyList<string[]> rows)
     {
         for (int r = 0; r < Math.Min(rows.Count, 10); r++)
-        {
-            var cols = new Dictionary<Col, int>();
-            for (int c = 0; c < rows[r].Length; c++)
-                if (Match(rows[r][c]) is { } col) cols.TryAdd(col, c);
-            if (cols.Count >= 3 && (cols.ContainsKey(Col.Problem) || cols.ContainsKey(Col.Measure))) return (r, cols);
-        }
+            if (HeaderColumns(rows[r]) is { } cols) return (r, cols);
         return null;
+    }
+
+    static Dictionary<Col, int>? HeaderColumns(string[] row)
+    {
+        var cols = new Dictionary<Col, int>();
+        for (int c = 0; c < row.Length; c++)
+            if (Match(row[c]) is { } col) cols.TryAdd(col, c);
+        return cols.Count >= 3 && (cols.ContainsKey(Col.Problem) || cols.ContainsKey(Col.Measure)) ? cols : null;
     }
 
     public static bool LooksLikeLedger(IReadOnlyList<string[]> rows) => FindHeader(rows) is not null;
 
     /// <summary>Reads the rows below the header into categories; <paramref name="where"/> gives a row's location.</summary>
-    public static List<LedgerCategory> Read(IReadOnlyList<string[]> rows, Func<int, string> where, Extracted doc)
+    public static List<LedgerCategory> Read(IReadOnlyList<string[]> rows, Func<int, string> where, Extracted x)
     {
         var categories = new List<LedgerCategory>();
         if (FindHeader(rows) is not { } header)
         {
-            doc.Warnings.Add(new ImportWarning { Where = where(0), Message = "表格没有可识别的台账表头，按文本读取" });
+            x.Warnings.Add(new ImportWarning { Where = where(0), Message = "表格没有可识别的台账表头，按文本读取" });
             return categories;
         }
         var cols = header.Columns;
@@ -77,13 +80,19 @@ internal static class LedgerTable
         {
             var row = rows[r];
             if (row.All(string.IsNullOrWhiteSpace)) continue;
+            if (HeaderColumns(row) is { } more)
+            {
+                // A second header row (责任 → 责任领导/责任部门/责任人 under a merged cell) adds its columns.
+                foreach (var (col, c) in more) cols[col] = c;
+                continue;
+            }
             var catText = Cell(row, Col.Category);
             var problemText = Cell(row, Col.Problem);
             var measureText = Cell(row, Col.Measure);
             if (problemText.Length == 0 && measureText.Length == 0)
             {
-                doc.Warnings.Add(new ImportWarning { Where = where(r), Message = "台账行没有问题也没有措施，已放入未归类内容" });
-                doc.Unassigned.Add(string.Join(" ", row.Where(c => c.Length > 0)));
+                x.Warnings.Add(new ImportWarning { Where = where(r), Message = "台账行没有问题也没有措施，已放入未归类内容" });
+                x.Unassigned.Add(string.Join(" ", row.Where(c => c.Length > 0)));
                 continue;
             }
             if (category is null || catText != categoryKey)

@@ -20,10 +20,18 @@ internal sealed partial class NoticeParser
     LedgerCategory? category;
     string categoryWhere = "";
     LedgerCategory? pendingPartCategory;
+    /// <summary>The level-1 heading that turned out to group （一） headings, and the category that collects （一）
+    /// headings used as problems (a label right under them) in the current part.</summary>
+    LedgerCategory? partGroup;
+    LedgerCategory? promotedInto;
+    bool partConfirmed = true;
+    readonly List<TextParagraph> partBuffer = [];
+    int lastCategory;
     LedgerProblem? problem;
     HeadingLevel problemLevel;
     Field field;
     int subList;
+    bool implicitMeasures;
     readonly List<string> measureBlock = [];
     readonly List<(string Label, string Value)> measureAttributes = [];
 
@@ -51,18 +59,18 @@ internal sealed partial class NoticeParser
                 doc.Issuer = paragraphs[prev].Text;
                 end = prev;
             }
-            for (int k = i + 1; k < paragraphs.Count; k++) Unassigned(paragraphs[k]);
+            for (int k = i + 1; k < paragraphs.Count; k++) Unassigned(paragraphs[k], "落款日期之后的文本，已放入未归类内容");
             break;
         }
 
+        // The title: up to three leading title-like paragraphs (a long title set on two centred lines).
         var start = 0;
-        if (end > 0 && Patterns.LooksLikeTitle(paragraphs[0].Text))
-        {
-            doc.Title = paragraphs[0].Text;
-            start = 1;
-        }
+        while (start < Math.Min(end, 3) && Patterns.LooksLikeTitle(paragraphs[start].Text)
+               && (doc.Title?.Length ?? 0) + paragraphs[start].Text.Length <= 80)
+            doc.Title += paragraphs[start++].Text;
         for (int i = start; i < end; i++) Add(paragraphs[i]);
         CloseProblem();
+        FlushUnconfirmedPart();
         if (pendingPartCategory is not null) doc.Parts.Add(Heading(pendingPartCategory));
         Finish();
     }
@@ -80,6 +88,42 @@ internal sealed partial class NoticeParser
             StartPart(h, p);
             return;
         }
+        if (section == Section.CategoryPart && !partConfirmed)
+        {
+            // Whether an unnamed 一、 part holds problems is known only once a problem, a label or a problem-like
+            // （一） heading shows up; until then its paragraphs wait.
+            if (h is not null && (h.Level != HeadingLevel.Category || ProblemWords().IsMatch(Patterns.SplitTitle(h.Rest).Title)) || Patterns.MatchLabel(p.Text) is not null)
+            {
+                partConfirmed = true;
+                foreach (var b in partBuffer) Process(b, Patterns.MatchHeading(b.Text));
+                partBuffer.Clear();
+            }
+            else
+            {
+                partBuffer.Add(p);
+                return;
+            }
+        }
+        Process(p, h);
+    }
+
+    /// <summary>
+    /// A 一、 part with no problems in it (提高政治站位…, 其他工作) is narrative: it joins the overview when no problem has
+    /// been seen yet, the closing part otherwise.
+    /// </summary>
+    void FlushUnconfirmedPart()
+    {
+        if (section != Section.CategoryPart || partConfirmed || pendingPartCategory is null) return;
+        doc.Parts.Add(Heading(pendingPartCategory));
+        var target = doc.AllProblems.Any() ? doc.NextSteps : doc.Overview;
+        foreach (var b in partBuffer) target.Add(b.Text);
+        partBuffer.Clear();
+        pendingPartCategory = null;
+        partConfirmed = true;
+    }
+
+    void Process(TextParagraph p, Heading? h)
+    {
         if (section is Section.Overview or Section.NextSteps)
         {
             (section == Section.Overview ? doc.Overview : doc.NextSteps).Add(p.Text);
@@ -96,10 +140,21 @@ internal sealed partial class NoticeParser
             return;
         }
         var label = Patterns.MatchLabel(p.Text);
+        if (problem is null && label is not null && category is not null && category.Problems.Count == 0 && category != promotedInto)
+            PromoteCategory();
         if (problem is not null)
         {
             if (label is { } l) ApplyLabel(l.Label, l.Text);
-            else AppendToField(p.Text);
+            else
+            {
+                if (h is not null && field == Field.Description)
+                {
+                    // （1）（2）… right under a problem without 整改措施： are its measures when a result follows.
+                    field = Field.Measures;
+                    implicitMeasures = true;
+                }
+                AppendToField(p.Text);
+            }
             return;
         }
         if (section == Section.Front && category is null)
@@ -112,8 +167,7 @@ internal sealed partial class NoticeParser
             category.Text = category.Text is null ? p.Text : category.Text + "\n" + p.Text;
             return;
         }
-        Warn(p.Where, "文本无法归入任何层级，已放入未归类内容");
-        Unassigned(p);
+        Unassigned(p, "文本无法归入任何层级，已放入未归类内容");
     }
 
     /// <summary>
@@ -123,6 +177,7 @@ internal sealed partial class NoticeParser
     bool StartsProblem(Heading h)
     {
         if (problem is null || category is null) return true;
+        if (problemLevel == HeadingLevel.Category) return false;
         if (h.Level != problemLevel && h.Level != HeadingLevel.Item) return false;
         if (field != Field.Measures) return true;
         if (h.Value == subList + 1 || h.Value != LastNumber(category) + 1)
@@ -136,9 +191,12 @@ internal sealed partial class NoticeParser
     void StartPart(Heading h, TextParagraph p)
     {
         CloseProblem();
+        FlushUnconfirmedPart();
         if (pendingPartCategory is not null) doc.Parts.Add(Heading(pendingPartCategory));
         pendingPartCategory = null;
         category = null;
+        partGroup = promotedInto = null;
+        lastCategory = 0;
         CheckNumber(lastPart, h.Value, p.Where, "一级标题");
         lastPart = h.Value;
         var title = h.Rest;
@@ -150,6 +208,7 @@ internal sealed partial class NoticeParser
         {
             pendingPartCategory = new LedgerCategory { Number = h.Number, Title = Patterns.TrimTitle(title) };
             categoryWhere = p.Where;
+            partConfirmed = false;
         }
         else doc.Parts.Add(p.Text);
     }
@@ -161,10 +220,11 @@ internal sealed partial class NoticeParser
         {
             // The level-1 heading groups categories: it is a part, not a category.
             doc.Parts.Add(Heading(pendingPartCategory));
+            partGroup = pendingPartCategory;
             pendingPartCategory = null;
         }
-        var previous = category is not null ? Patterns.ChineseNumber(category.Number) : 0;
-        CheckNumber(previous, h.Value, p.Where, "问题类别");
+        CheckNumber(lastCategory, h.Value, p.Where, "问题类别");
+        lastCategory = h.Value;
         category = new LedgerCategory { Number = h.Number, Title = Patterns.TrimTitle(h.Rest) };
         categoryWhere = p.Where;
         doc.Categories.Add(category);
@@ -195,7 +255,31 @@ internal sealed partial class NoticeParser
     static int LastNumber(LedgerCategory c)
     {
         var n = c.Problems[^1].Number;
-        return int.TryParse(n, out var v) ? v : n.Length == 1 && n[0] is >= '①' and <= '⑳' ? n[0] - '①' + 1 : 0;
+        return int.TryParse(n, out var v) ? v : n.Length == 1 && n[0] is >= '①' and <= '⑳' ? n[0] - '①' + 1 : Patterns.ChineseNumber(n);
+    }
+
+    /// <summary>
+    /// A （一） heading directly followed by 整改措施：/整改结果： is a problem, not a category (small notices, and
+    /// feedback grouped 一、category → （一）problem). It moves into the part's category (the 一、 heading when there is
+    /// one, else an unnamed category) and the label applies to it.
+    /// </summary>
+    void PromoteCategory()
+    {
+        var c = category!;
+        doc.Categories.Remove(c);
+        if (promotedInto is null)
+        {
+            promotedInto = partGroup ?? new LedgerCategory();
+            if (partGroup is not null) doc.Parts.Remove(Heading(partGroup));
+            doc.Categories.Add(promotedInto);
+        }
+        problem = new LedgerProblem { Number = c.Number, Title = c.Title, Description = c.Text };
+        problemWhere[problem] = categoryWhere;
+        promotedInto.Problems.Add(problem);
+        category = promotedInto;
+        problemLevel = HeadingLevel.Category;
+        field = Field.Description;
+        subList = 0;
     }
 
     static string CategoryName(LedgerCategory c) => c.Number.Length > 0 ? $"类别{c.Number}" : "问题清单";
@@ -256,6 +340,13 @@ internal sealed partial class NoticeParser
     void CloseProblem()
     {
         if (problem is null) return;
+        if (implicitMeasures && problem.Result is null)
+        {
+            // No result line: the numbered items describe the problem (feedback), they are not measures.
+            problem.Description = Append(problem.Description, string.Join("\n", measureBlock));
+            measureBlock.Clear();
+        }
+        implicitMeasures = false;
         if (measureBlock.Count > 0)
         {
             var (preamble, items) = MeasureSplitter.Split(string.Join("\n", measureBlock));
@@ -263,7 +354,11 @@ internal sealed partial class NoticeParser
             for (int i = 0; i < items.Count; i++) problem.Measures.Add(new LedgerMeasure { Number = i + 1, Text = items[i] });
         }
         foreach (var (label, value) in measureAttributes)
+        {
+            // Responsibility lines belong to the measures; without measures they stay readable in the description.
+            if (problem.Measures.Count == 0) problem.Description = Append(problem.Description, label + "：" + value);
             foreach (var m in problem.Measures) LedgerTable.ApplyColumn(m, label, value);
+        }
         if (problem.Result is { } r)
         {
             problem.Result = r.Trim();
@@ -295,7 +390,15 @@ internal sealed partial class NoticeParser
 
     void Warn(string where, string message) => doc.Warnings.Add(new ImportWarning { Where = where, Message = message });
 
-    void Unassigned(TextParagraph p) => doc.Unassigned.Add(p.Text);
+    void Unassigned(TextParagraph p, string why)
+    {
+        Warn(p.Where, why);
+        doc.Unassigned.Add(p.Text);
+    }
+
+    /// <summary>Words of a problem as inspections word them (不够, 不到位, 短板…): a （一） heading with them is a problem area.</summary>
+    [GeneratedRegex("不够|不到位|不严|不力|不足|不深入|不规范|不健全|不扎实|不及时|不彻底|缺失|缺位|差距|短板|薄弱|欠缺|偏差|弱化|虚化|淡化|违规|违纪")]
+    private static partial Regex ProblemWords();
 
     [GeneratedRegex("下一步|下步|今后|打算|努力方向|持续深化")]
     private static partial Regex NextStepsTitle();

@@ -127,16 +127,20 @@ internal static partial class Patterns
     public static string TrimTitle(string t) => t.Trim().TrimEnd('。', '；', ';');
 
     /// <summary>Ends with sentence-final punctuation (closing quotes and brackets after it allowed).</summary>
-    public static bool EndsSentence(StringBuilder sb)
+    public static bool EndsSentence(ReadOnlySpan<char> s)
     {
-        for (int i = sb.Length - 1; i >= 0; i--)
+        for (int i = s.Length - 1; i >= 0; i--)
         {
-            var c = sb[i];
+            var c = s[i];
             if (c is '”' or '’' or '）' or ')' or '》' or '」' or '"' or ' ') continue;
             return c is '。' or '！' or '？' or '!' or '?' or '；' or ';' or '：' or ':' or '…';
         }
         return false;
     }
 
-    public static bool EndsSentence(string s) => EndsSentence(new StringBuilder(s));
+    public static bool EndsSentence(StringBuilder sb)
+    {
+        var tail = Math.Min(sb.Length, 16);
+        return EndsSentence(sb.ToString(sb.Length - tail, tail));
+    }
 }

@@ -65,7 +65,7 @@ internal static class PdfSource
         }
         if (sb.Length > 0) lines.Add(new Line(sb.ToString(), baseline, left, lastRight, size));
         // Reading order of a single-column page: top to bottom (stable, so content order breaks ties).
-        return lines.Where(l => l.Text.Trim().Length > 0).OrderByDescending(l => Math.Round(l.Baseline / Math.Max(l.Size * 0.5, 1))).ToList();
+        return lines.Where(l => l.Text.Trim().Length > 0).OrderByDescending(l => Math.Round(l.Baseline)).ToList();
     }
 
     static void AddPage(List<Line> lines, int pageNumber, Extracted x)

@@ -18,21 +18,45 @@ internal static class PlainTextSource
         if (control > sample.Length / 100 + 1) throw new ImportException("不是可识别的文档：文件内容为二进制数据");
 
         var x = new Extracted();
+        var lines = text.Split('\n');
+        var width = WrapWidth(lines);
         var blank = true;
-        var lineNo = 0;
-        foreach (var raw in text.Split('\n'))
+        var previousLength = 0;
+        for (int i = 0; i < lines.Length; i++)
         {
-            lineNo++;
-            var line = raw.TrimEnd('\r');
+            var line = lines[i].TrimEnd('\r');
             if (line.Trim().Length == 0 && !line.Contains('\f'))
             {
                 blank = true;
+                previousLength = 0;
                 continue;
             }
-            x.Units.Add(new SourceUnit(line, $"第{lineNo}行", BreakBefore: blank));
+            var wraps = !blank && width > 0 && previousLength >= width - 2;
+            x.Units.Add(new SourceUnit(line, $"第{i + 1}行", BreakBefore: blank, Wraps: wraps));
             blank = false;
+            previousLength = line.TrimEnd().Length;
         }
         return x;
+    }
+
+    /// <summary>
+    /// The width a hard-wrapped text was wrapped at: the most common length of the longer lines, when at least a
+    /// quarter of them share it; 0 when the text is not hard-wrapped (one paragraph per line).
+    /// </summary>
+    static int WrapWidth(string[] lines)
+    {
+        var counts = new Dictionary<int, int>();
+        var total = 0;
+        foreach (var l in lines)
+        {
+            var n = l.TrimEnd().Length;
+            if (n < 10) continue;
+            total++;
+            counts[n] = counts.GetValueOrDefault(n) + 1;
+        }
+        if (total < 10) return 0;
+        var (width, count) = counts.MaxBy(kv => kv.Value) is var kv ? (kv.Key, kv.Value) : (0, 0);
+        return count * 4 >= total ? width : 0;
     }
 
     static string Decode(byte[] d)

@@ -12,19 +12,20 @@ internal static partial class StatedFigures
 {
     const string Count = @"(\d{1,6})\s*(个|条|项|件)";
 
-    static readonly (string Kind, Regex Rx)[] Rules =
+    /// <summary>Each rule with the words one of which must occur for the rule to be tried (keeps 5 MB under a second).</summary>
+    static readonly (string Kind, string[] Triggers, Regex Rx)[] Rules =
     [
-        ("problems", new(@"(?:反馈|指出|发现|交办|移交|梳理|共|涉及)[^，。；,;]{0,12}?" + Count + @"(?:具体)?(?:问题|方面问题)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("rectified", new(@"(?:已完成整改|已整改完成|已整改到位|已整改|完成整改|已完成|整改完成|已销号)\s*(?:问题)?" + Count + "|" + Count + @"(?:问题)?(?:已完成整改|已整改)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("basically_rectified", new(@"(?:基本完成整改|基本完成|基本整改)\s*" + Count, RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("in_progress", new(@"(?:正在整改|整改推进中|正在推进|持续整改|推进中)\s*" + Count, RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("unrectified", new(@"(?:未完成整改|尚未完成|未完成|未整改)\s*" + Count, RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("completion_rate", new(@"完成率\s*(?:为|达到|达)?\s*(\d{1,3}(?:\.\d{1,2})?)\s*[%％]", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("rules", new(@"(?:制定|修订|修改|完善|建立|出台|新建)[^，。；,;]{0,10}?制度\s*(\d{1,5})\s*(项|个|件|份|条)|建章立制\s*(\d{1,5})\s*(项|个|件)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("funds_yuan", new(@"(?:追缴|清退|收缴|退还|挽回|缴入|缴回|上缴|返还|退赔|追回|收回|整改资金|违规资金)[^，。；,;]{0,30}?(\d{1,9}(?:\.\d{1,4})?)\s*(亿元|万元|元)|(\d{1,9}(?:\.\d{1,4})?)\s*(亿元|万元|元)(?:全部|已)?(?:缴入|缴回|上缴|退还|清退|追回|收回)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("people", new(@"(?:辞退|处分|诫勉|约谈|问责|通报批评|提醒谈话|批评教育|组织处理|清退|解聘|调离|免职|处理)[^，。；,;]{0,8}?(\d{1,5})\s*(名|人次|人)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("meetings", new(@"(?:召开|组织|开展)[^，。；,;]{0,6}?(\d{1,4})\s*(次|场)[^，。；,;]{0,12}?(?:会|学习|党课|培训)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-        ("clues", new(@"(?:移交|移送)[^，。；,;]{0,10}?(?:问题)?线索\s*(\d{1,5})\s*(件|条|个)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("problems", ["问题"], new(@"(?:反馈|指出|发现|交办|移交|梳理|共|涉及)[^，。；,;]{0,12}?" + Count + @"(?:具体)?(?:问题|方面问题)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("rectified", ["整改", "完成", "销号"], new(@"(?:已完成整改|已整改完成|已整改到位|已整改|完成整改|已完成|整改完成|已销号)\s*(?:问题)?" + Count + "|" + Count + @"(?:问题)?(?:已完成整改|已整改)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("basically_rectified", ["基本"], new(@"(?:基本完成整改|基本完成|基本整改)\s*" + Count, RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("in_progress", ["正在", "推进", "持续整改"], new(@"(?:正在整改|整改推进中|正在推进|持续整改|推进中)\s*" + Count, RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("unrectified", ["未"], new(@"(?:未完成整改|尚未完成|未完成|未整改)\s*" + Count, RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("completion_rate", ["完成率"], new(@"完成率\s*(?:为|达到|达)?\s*(\d{1,3}(?:\.\d{1,2})?)\s*[%％]", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("rules", ["制度", "建章立制"], new(@"(?:制定|修订|修改|完善|建立|出台|新建)[^，。；,;]{0,10}?制度\s*(\d{1,5})\s*(项|个|件|份|条)|建章立制\s*(\d{1,5})\s*(项|个|件)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("funds_yuan", ["元"], new(@"(?:追缴|清退|收缴|退还|挽回|缴入|缴回|上缴|返还|退赔|追回|收回|整改资金|违规资金)[^，。；,;]{0,30}?(\d{1,9}(?:\.\d{1,4})?)\s*(亿元|万元|元)|(\d{1,9}(?:\.\d{1,4})?)\s*(亿元|万元|元)(?:全部|已)?(?:缴入|缴回|上缴|退还|清退|追回|收回)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("people", ["名", "人"], new(@"(?:辞退|处分|诫勉|约谈|问责|通报批评|提醒谈话|批评教育|组织处理|清退|解聘|调离|免职|处理)[^，。；,;]{0,8}?(\d{1,5})\s*(名|人次|人)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("meetings", ["次", "场"], new(@"(?:召开|组织|开展)[^，。；,;]{0,6}?(\d{1,4})\s*(次|场)[^，。；,;]{0,12}?(?:会|学习|党课|培训)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
+        ("clues", ["线索"], new(@"(?:移交|移送)[^，。；,;]{0,10}?(?:问题)?线索\s*(\d{1,5})\s*(件|条|个)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
     ];
 
     /// <summary>Reads the figures of every paragraph and adds the cross-check warnings.</summary>
@@ -36,8 +37,9 @@ internal static partial class StatedFigures
             var text = paragraphs[p].Text;
             if (!HasDigit(text)) continue;
             var taken = new List<(int Start, int End)>();
-            foreach (var (kind, rx) in Rules)
+            foreach (var (kind, triggers, rx) in Rules)
             {
+                if (!triggers.Any(t => text.Contains(t, StringComparison.Ordinal))) continue;
                 for (var m = rx.Match(text); m.Success; m = m.NextMatch())
                 {
                     if (taken.Any(t => m.Index < t.End && t.Start < m.Index + m.Length)) continue;
@@ -49,7 +51,30 @@ internal static partial class StatedFigures
             }
         }
         CrossCheck(stated, doc);
+        AttachToProblems(doc);
     }
+
+    /// <summary>A figure stated inside a problem's own text (its measures, preamble, result) belongs to that problem.</summary>
+    static void AttachToProblems(LedgerDocument doc)
+    {
+        foreach (var f in doc.Statistics)
+        {
+            foreach (var c in doc.Categories)
+            {
+                var problem = c.Problems.FirstOrDefault(p => States(p, f.Text));
+                if (problem is null) continue;
+                f.Problem = $"{c.Number}.{problem.Number}";
+                problem.Figures.Add(new StatedFigure { Kind = f.Kind, Value = f.Value, Unit = f.Unit, Text = f.Text });
+                break;
+            }
+        }
+    }
+
+    static bool States(LedgerProblem p, string text) =>
+        p.Measures.Any(m => m.Text.Contains(text, StringComparison.Ordinal))
+        || p.MeasuresPreamble?.Contains(text, StringComparison.Ordinal) == true
+        || p.Description?.Contains(text, StringComparison.Ordinal) == true
+        || p.Result?.Contains(text, StringComparison.Ordinal) == true;
 
     static bool HasDigit(string s)
     {

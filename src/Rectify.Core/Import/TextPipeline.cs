@@ -23,10 +23,43 @@ internal sealed record TextParagraph(string Text, string Where);
 /// </summary>
 internal static partial class TextPipeline
 {
+    /// <summary>A paragraph being assembled, with what the joining rules need to know about its start.</summary>
+    sealed class Block(string text, string where, bool fixedBlock, bool markdownHeading, bool opensBlock, bool heading, bool date)
+    {
+        public readonly StringBuilder Text = new(text);
+        public readonly string Where = where;
+        /// <summary>Never joined to a neighbour (Word heading, table cell).</summary>
+        public readonly bool Fixed = fixedBlock;
+        /// <summary>A Markdown heading: its own wrapped lines join it, paragraphs after a blank line do not.</summary>
+        public readonly bool MarkdownHeading = markdownHeading;
+        public readonly bool OpensBlock = opensBlock;
+        readonly bool heading = heading;
+        readonly bool date = date;
+        int firstStop = text.IndexOf('。');
+
+        public void Append(Block next)
+        {
+            if (firstStop < 0 && next.firstStop >= 0) firstStop = Text.Length + next.firstStop;
+            Text.Append(next.Text);
+        }
+
+        /// <summary>
+        /// Whether <paramref name="next"/> continues this paragraph: this one does not end a sentence, is not a date
+        /// or a short heading ("2. 建立台账。制定……" has a run-in heading and is not short), and the next does not
+        /// start a heading, a label or a date line.
+        /// </summary>
+        public bool ContinuesWith(Block next)
+        {
+            if (Text.Length == 0 || date || next.OpensBlock || Patterns.EndsSentence(Text)) return false;
+            var shortHeading = heading && Text.Length <= 50 && (firstStop < 0 || firstStop == Text.Length - 1);
+            return !shortHeading;
+        }
+    }
+
     public static List<TextParagraph> Run(IReadOnlyList<SourceUnit> units)
     {
         var headers = RunningHeaders(units);
-        var cleaned = new List<(string Text, string Where, bool Break, bool Fixed, bool Wraps)>(units.Count);
+        var pieces = new List<(Block Block, bool Break, bool Wraps)>(units.Count);
         var pendingBreak = false;
         foreach (var u in units)
         {
@@ -36,60 +69,54 @@ internal static partial class TextPipeline
                 pendingBreak = true;
                 continue;
             }
-            cleaned.Add((r.Text, u.Where, u.BreakBefore || pendingBreak || cleaned.Count == 0, u.Standalone || r.MarkdownHeading, u.Wraps));
+            var heading = Patterns.StartsHeading(r.Text);
+            var date = Patterns.IsDateLine(r.Text);
+            var block = new Block(r.Text, u.Where, u.Standalone, r.MarkdownHeading,
+                heading || date || Patterns.MatchLabel(r.Text) is not null, heading, date);
+            pieces.Add((block, u.BreakBefore || pendingBreak || pieces.Count == 0, u.Wraps));
             pendingBreak = false;
         }
 
         // Stage 1: unwrap lines inside a block. Stage 2: join blocks that continue each other.
-        var blocks = new List<(StringBuilder Text, string Where, bool Fixed)>();
-        foreach (var (text, where, brk, fix, wraps) in cleaned)
+        var blocks = new List<Block>();
+        foreach (var (piece, brk, wraps) in pieces)
         {
-            if (!brk && blocks.Count > 0 && !blocks[^1].Fixed && !fix
-                && (wraps && !Patterns.StartsBlock(text) || Continues(blocks[^1].Text, text)))
-                blocks[^1].Text.Append(text);
-            else blocks.Add((new StringBuilder(text), where, fix));
+            var last = blocks.Count > 0 ? blocks[^1] : null;
+            if (!brk && last is not null && !last.Fixed && !piece.Fixed && !piece.MarkdownHeading && (wraps && !piece.OpensBlock || last.ContinuesWith(piece)))
+                last.Append(piece);
+            else blocks.Add(piece);
         }
 
         var result = new List<TextParagraph>(blocks.Count);
-        StringBuilder? current = null;
-        string currentWhere = "";
-        var currentFixed = true;
-        foreach (var (sb, where, fix) in blocks)
+        Block? current = null;
+        var titleLines = 0; // leading paragraphs that look like (a line of) the title are never continued
+        foreach (var block in blocks)
         {
-            if (current is not null && !currentFixed && !fix && !(result.Count == 0 && IsTitleCandidate(current))
-                && Continues(current, sb.ToString()))
+            var inTitle = current is not null && titleLines == result.Count && result.Count < 3
+                          && Patterns.LooksLikeTitle(current.Text.ToString());
+            if (current is not null && !current.Fixed && !block.Fixed && !current.MarkdownHeading && !block.MarkdownHeading
+                && current.ContinuesWith(block) && !inTitle)
             {
-                current.Append(sb);
+                current.Append(block);
                 continue;
             }
-            if (current is not null) result.Add(new TextParagraph(current.ToString(), currentWhere));
-            (current, currentWhere, currentFixed) = (sb, where, fix);
+            if (current is not null)
+            {
+                if (inTitle) titleLines++;
+                result.Add(Finish(current));
+            }
+            current = block;
         }
-        if (current is not null) result.Add(new TextParagraph(current.ToString(), currentWhere));
-        // Emphasis markers split across two lines (** at a wrap) only meet after joining.
-        for (int i = 0; i < result.Count; i++)
-            if (result[i].Text.Contains("**", StringComparison.Ordinal))
-                result[i] = result[i] with { Text = result[i].Text.Replace("**", "", StringComparison.Ordinal) };
+        if (current is not null) result.Add(Finish(current));
         return result;
     }
 
-    /// <summary>The first paragraph of a document that looks like a title is never continued.</summary>
-    static bool IsTitleCandidate(StringBuilder text) => Patterns.LooksLikeTitle(text.ToString());
-
-    /// <summary>
-    /// Whether <paramref name="next"/> continues the paragraph <paramref name="prev"/>: the previous one does not end a
-    /// sentence, is not a short heading, and the next does not start a heading, a label or a date line.
-    /// </summary>
-    internal static bool Continues(StringBuilder prev, string next)
+    /// <summary>Emphasis markers split across two lines (** at a wrap) only meet after joining.</summary>
+    static TextParagraph Finish(Block b)
     {
-        if (prev.Length == 0 || Patterns.EndsSentence(prev)) return false;
-        if (Patterns.StartsBlock(next) || Patterns.IsDateLine(next)) return false;
-        var p = prev.ToString();
-        if (Patterns.IsDateLine(p)) return false;
-        // A short heading stands alone; a numbered paragraph with a run-in heading ("2. 建立台账。制定……") does not.
-        var stop = p.IndexOf('。');
-        if (Patterns.StartsHeading(p) && p.Length <= 50 && (stop < 0 || stop == p.Length - 1)) return false;
-        return true;
+        var text = b.Text.ToString();
+        if (text.Contains("**", StringComparison.Ordinal)) text = text.Replace("**", "", StringComparison.Ordinal);
+        return new TextParagraph(text, b.Where);
     }
 
     /// <summary>Page-number lines: — 3 —, - 3 -, 第3页 共10页, 3/10, Page 3.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -44,19 +45,31 @@ internal static partial class TextRepair
     /// <summary>The result of repairing a line: the text and whether it was a Markdown heading (# …).</summary>
     public readonly record struct Repaired(string Text, bool MarkdownHeading);
 
+    /// <summary>Characters that need the mapping pass: radicals, full-width digits, invisibles, controls.</summary>
+    static readonly SearchValues<char> NeedsMapping = SearchValues.Create(
+        [.. Enumerable.Range(0x2E80, 0x2FD5 - 0x2E80 + 1).Select(i => (char)i), .. "０１２３４５６７８９\u200B\u200C\u200D\u2060\uFEFF\u00AD",
+         .. Enumerable.Range(0, 32).Select(i => (char)i), '\u007F']);
+
+    /// <summary>Characters the punctuation pass acts on.</summary>
+    static readonly SearchValues<char> Spacing = SearchValues.Create(" \t\u3000\u00A0\u2002\u2003\u2009\u202F,:;()!?");
+
     public static Repaired Line(string raw)
     {
-        var sb = new StringBuilder(raw.Length);
+        var text = raw;
         // 1. invisible characters out, radicals and full-width digits mapped.
-        foreach (var ch in raw)
+        if (raw.AsSpan().ContainsAny(NeedsMapping))
         {
-            if (IsInvisible(ch) || ch == '\r') continue;
-            if (Radicals.TryGetValue(ch, out var m)) sb.Append(m);
-            else if (ch is >= '０' and <= '９') sb.Append((char)(ch - '０' + '0'));
-            else if (char.IsControl(ch) && ch != '\t') sb.Append(' ');
-            else sb.Append(ch);
+            var sb = new StringBuilder(raw.Length);
+            foreach (var ch in raw)
+            {
+                if (IsInvisible(ch) || ch == '\r') continue;
+                if (ch is >= '\u2E80' and <= '\u2FD5' && Radicals.TryGetValue(ch, out var m)) sb.Append(m);
+                else if (ch is >= '０' and <= '９') sb.Append((char)(ch - '０' + '0'));
+                else if (char.IsControl(ch) && ch != '\t') sb.Append(' ');
+                else sb.Append(ch);
+            }
+            text = sb.ToString();
         }
-        var text = sb.ToString();
 
         // 2. Markdown markers: heading hashes, emphasis, quote marks, table pipes.
         var heading = false;
@@ -75,10 +88,11 @@ internal static partial class TextRepair
         if (text.Contains("**", StringComparison.Ordinal)) text = text.Replace("**", "", StringComparison.Ordinal);
         if (text.Contains("__", StringComparison.Ordinal)) text = text.Replace("__", "", StringComparison.Ordinal);
         if (text.Contains('|')) text = TablePipes(text);
+        if (text.Contains('\\')) text = MarkdownEscape().Replace(text, "$1"); // "1\." as Markdown writers escape list-like numbers
 
         // 3. 文号 brackets, then punctuation and spaces in CJK context.
-        if (text.IndexOfAny(['[', '【', '(', '（']) >= 0) text = DocNumberBrackets().Replace(text, "$1〔$2〕$3");
-        text = Punctuation(text);
+        if (text.Contains('号') && text.IndexOfAny(['[', '【', '(', '（']) >= 0) text = DocNumberBrackets().Replace(text, "$1〔$2〕$3");
+        if (text.AsSpan().ContainsAny(Spacing)) text = Punctuation(text);
         return new Repaired(text.Trim(' ', '\t', '\u3000', '\u00A0'), heading);
     }
 
@@ -145,6 +159,9 @@ internal static partial class TextRepair
     }
 
     /// <summary>平龙巡[2022]29号, 平龙巡【2022】29号, 平龙巡(2022)29号 → 平龙巡〔2022〕29号.</summary>
+    [GeneratedRegex(@"\\([\\`*_{}\[\]()#+\-.!|<>~])")]
+    private static partial Regex MarkdownEscape();
+
     [GeneratedRegex(@"(\p{IsCJKUnifiedIdeographs})[\[【(（〔]\s*((?:19|20)\d\d)\s*[\]】)）〕]\s*(\d{1,4}\s*号)")]
     private static partial Regex DocNumberBrackets();
 }

@@ -55,13 +55,14 @@ internal static class XlsxSource
                 maxCol = Math.Max(maxCol, rc.Col);
             }
         }
+        var fillBudget = 1_000_000; // a hostile merge list cannot make the grid explode
         foreach (var merge in ws.Descendants<MergeCell>())
         {
             var parts = merge.Reference?.Value?.Split(':');
             if (parts is not { Length: 2 } || Parse(parts[0]) is not { } a || Parse(parts[1]) is not { } b) continue;
             if (!cells.TryGetValue(a, out var v)) continue;
             for (int r = a.Row; r <= Math.Min(b.Row, Math.Min(maxRow, MaxRows - 1)); r++)
-                for (int c = a.Col; c <= Math.Min(b.Col, Math.Min(maxCol, MaxCols - 1)); c++)
+                for (int c = a.Col; c <= Math.Min(b.Col, Math.Min(maxCol, MaxCols - 1)) && fillBudget > 0; c++, fillBudget--)
                     cells.TryAdd((r, c), v);
         }
         var grid = new List<string[]>(maxRow + 1);

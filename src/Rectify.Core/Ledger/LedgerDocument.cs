@@ -125,6 +125,12 @@ public sealed class StatedFigure
     public string Unit { get; set; } = "";
     /// <summary>The sentence fragment the figure was read from.</summary>
     public string Text { get; set; } = "";
+    /// <summary>
+    /// The problem whose own text states the figure, as 类别.问题 ("二.4"); null for a claim of the document as a
+    /// whole (opening, overview). A problem's figures are also in its <see cref="LedgerProblem.Figures"/>: they are
+    /// ledger data (domain.md §5), not claims to check against it.
+    /// </summary>
+    public string? Problem { get; set; }
 }
 
 public sealed class ImportWarning

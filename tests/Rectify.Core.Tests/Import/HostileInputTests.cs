@@ -127,7 +127,21 @@ public class HostileInputTests
     public void Read_PdfExtensionOnText_Refused() => Refused("只是文字"u8.ToArray(), "fake.pdf");
 
     [Fact]
+    public void Read_RtfDocument_RefusedWithHint() =>
+        Assert.Contains(".docx", Refused("{\\rtf1\\ansi 整改通报}"u8.ToArray(), "notice.rtf").Message);
+
+    [Fact]
     public void Read_InvalidJson_Refused() => Assert.Contains("JSON", Refused("{\"kind\": [1,"u8.ToArray(), "ledger.json").Message);
+
+    [Fact]
+    public void Read_XlsxWithHugeMergedRange_ReadQuickly()
+    {
+        var xlsx = Xlsx([["问题类别", "具体问题", "整改措施"], ["作风方面", "考勤不严", "每周督查"], ["", "", ""]], "A2:GR100000");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var doc = Read(xlsx, "merge.xlsx");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.Equal("考勤不严", doc.AllProblems.First().Title);
+    }
 
     [Fact]
     public void Read_PdfWithoutTextLayer_Refused()

@@ -46,6 +46,22 @@ public class LedgerTableImportTests
     }
 
     [Fact]
+    public void Read_XlsxWithTwoHeaderRows_SecondRowColumnsUsed()
+    {
+        var xlsx = Xlsx(
+            [
+                ["序号", "问题类别", "具体问题", "整改措施", "责任落实", "", "", "整改状态"],
+                ["", "", "", "", "责任领导", "责任部门", "责任人", ""],
+                ["1", "作风方面", "考勤不严", "每周督查考勤", "张三", "办公室", "李四", "已整改"],
+            ],
+            "A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:G1", "H1:H2");
+        var doc = Read(xlsx, "两行表头.xlsx");
+        var m = Assert.Single(Assert.Single(doc.AllProblems).Measures);
+        Assert.Equal(("张三", "办公室", "李四", MeasureStatus.Rectified), (m.Leader!, m.LeadDepartment!, m.Owner!, m.Status!.Value));
+        Assert.Empty(doc.Warnings);
+    }
+
+    [Fact]
     public void Read_XlsxWithoutLedgerHeader_ReadAsTextWithWarning()
     {
         var doc = Read(Xlsx([["会议纪要"], ["一、具体整改情况"], ["（一）作风方面"], ["1. 考勤不严。"], ["整改结果：已整改"]]), "纪要.xlsx");

@@ -133,6 +133,149 @@ public class NoticeStructureTests
     }
 
     [Fact]
+    public void Read_BracketedHeadingsWithLabelsRightUnder_AreProblems()
+    {
+        var doc = ReadText("""
+            通报
+
+            二、具体整改情况
+
+            （一）关于学习不深入的问题
+
+            整改措施：一是制定学习计划；二是每月集中学习。
+
+            整改结果：已整改
+
+            （二）关于资产处置随意的问题
+
+            整改情况：正在整改
+            """);
+        var category = Assert.Single(doc.Categories);
+        Assert.Equal("", category.Number);
+        Assert.Equal([("一", "关于学习不深入的问题", 2), ("二", "关于资产处置随意的问题", 0)], category.Problems.Select(p => (p.Number, p.Title, p.Measures.Count)));
+        Assert.Equal([MeasureStatus.Rectified, MeasureStatus.InProgress], category.Problems.Select(p => p.Status!.Value));
+        Assert.Equal(["二、具体整改情况"], doc.Parts);
+    }
+
+    [Fact]
+    public void Read_PartHeadingsOverBracketedProblems_PartsBecomeCategories()
+    {
+        var doc = ReadText("""
+            反馈意见整改情况
+
+            一、党的领导方面
+
+            （一）学习贯彻不深入。
+
+            整改措施：建立学习制度。
+
+            整改结果：已整改，长期坚持
+
+            （二）意识形态有短板。
+
+            整改措施：明确专人负责。
+
+            整改结果：已整改
+
+            二、从严治党方面
+
+            （一）违规出借设施。
+
+            整改措施：收回场馆。
+
+            整改结果：整改推进中
+            """);
+        Assert.Equal([("一", "党的领导方面", 2), ("二", "从严治党方面", 1)], doc.Categories.Select(c => (c.Number, c.Title, c.Problems.Count)));
+        Assert.Equal("学习贯彻不深入", doc.Categories[0].Problems[0].Title);
+        Assert.Equal(MeasureStatus.InProgress, doc.Categories[1].Problems[0].Status);
+        Assert.Empty(doc.Parts);
+        Assert.Empty(doc.Warnings);
+    }
+
+    [Fact]
+    public void Read_ResponsibilityLinesWithoutMeasures_KeptInDescription()
+    {
+        var doc = ReadText("通报\n\n（一）作风方面\n\n1. 考勤不严。\n\n责任领导：张三\n\n整改结果：已整改");
+        var p = Assert.Single(doc.AllProblems);
+        Assert.Empty(p.Measures);
+        Assert.Equal("责任领导：张三", p.Description);
+    }
+
+    [Fact]
+    public void Read_TextAfterClosingDate_UnassignedWithWarning()
+    {
+        var doc = ReadText("通报\n\n正文。\n\n某局党组\n\n2022年9月30日\n\n（此件公开发布）");
+        Assert.Equal(["（此件公开发布）"], doc.Unassigned);
+        Assert.Contains(doc.Warnings, w => w.Where == "第9行" && w.Message.Contains("落款日期之后"));
+    }
+
+    [Fact]
+    public void Read_ProvincialStyleReport_NarrativePartInOverviewProblemsItemised()
+    {
+        var doc = ReadText("""
+            中共某县委关于省委第三巡视组反馈意见整改进展情况的通报
+
+            根据省委统一部署，2021年4月6日至5月31日，省委第三巡视组对某县进行了常规巡视。2021年7月16日，省委巡视组向某县县委反馈了巡视意见。
+
+            一、提高政治站位，坚决扛起巡视整改政治责任
+
+            （一）加强组织领导。县委成立整改工作领导小组，书记任组长。
+
+            （二）压实整改责任。建立问题、任务、责任三张清单。
+
+            二、聚焦反馈意见，逐项推进整改落实
+
+            （一）关于“贯彻落实党的路线方针政策有差距”方面
+
+            1.关于“学习贯彻不够深入”问题的整改
+
+            （1）修订完善县委理论学习中心组学习制度；
+
+            （2）开展专题读书班3期。
+
+            整改进展：已完成整改。
+
+            2.关于“意识形态责任制落实不到位”问题的整改
+
+            整改进展：正在整改。
+
+            中共某县委
+
+            2021年10月20日
+            """);
+        Assert.Equal(["一、提高政治站位，坚决扛起巡视整改政治责任"], doc.Parts.Take(1));
+        Assert.Equal(["（一）加强组织领导。县委成立整改工作领导小组，书记任组长。", "（二）压实整改责任。建立问题、任务、责任三张清单。"], doc.Overview);
+        var category = Assert.Single(doc.Categories);
+        Assert.Equal("关于“贯彻落实党的路线方针政策有差距”方面", category.Title);
+        Assert.Equal(2, category.Problems.Count);
+        Assert.Equal(["修订完善县委理论学习中心组学习制度；", "开展专题读书班3期。"], category.Problems[0].Measures.Select(m => m.Text));
+        Assert.Equal([MeasureStatus.Rectified, MeasureStatus.InProgress], category.Problems.Select(p => p.Status!.Value));
+        Assert.Equal(("省委第三巡视组", new DateOnly(2021, 4, 6), new DateOnly(2021, 5, 31), new DateOnly(2021, 7, 16)),
+            (doc.Inspection!.Team!, doc.Inspection.Start!.Value, doc.Inspection.End!.Value, doc.Inspection.FeedbackDate!.Value));
+        Assert.Equal(("中共某县委", new DateOnly(2021, 10, 20)), (doc.Issuer!, doc.Date!.Value));
+        Assert.Empty(doc.Unassigned);
+        Assert.Empty(doc.Warnings);
+    }
+
+    [Fact]
+    public void Read_FeedbackProblemWithNumberedManifestations_KeptInDescription()
+    {
+        var doc = ReadText("反馈意见\n\n一、党的建设方面\n\n1.基层党建薄弱。\n\n（1）支部活动不规范；\n\n（2）党费收缴不及时。");
+        var p = Assert.Single(doc.AllProblems);
+        Assert.Empty(p.Measures);
+        Assert.Equal("（1）支部活动不规范；\n（2）党费收缴不及时。", p.Description);
+        Assert.Equal("feedback", doc.Kind);
+    }
+
+    [Fact]
+    public void Read_TextWithoutAnyProblem_WarnedForTheWholeText()
+    {
+        var w = Assert.Single(ReadText("会议通知\n\n请各单位准时参加。").Warnings);
+        Assert.Equal("全文", w.Where);
+        Assert.Contains("没有识别出任何问题", w.Message);
+    }
+
+    [Fact]
     public void Read_SignatureWithChineseNumeralDate_IssuerAndDateFound()
     {
         var doc = ReadText("通报\n\n正文内容。\n\n中共某县教育局党组\n\n二〇二二年九月三十日");

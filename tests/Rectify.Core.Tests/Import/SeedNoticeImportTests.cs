@@ -92,6 +92,40 @@ public class SeedNoticeImportTests
         Assert.Equal(4, Seed.Categories[1].Problems[0].Measures.Count); // 四是 written **四是**
     }
 
+    /// <summary>The seed as text copied out of a printout: every line hard-wrapped at 30 characters (a wrap may fall right
+    /// after a full stop), page numbers and a running header every 40 lines, full-width digits and U+3000 indents.</summary>
+    static string PrintedCopy()
+    {
+        var sb = new StringBuilder();
+        var lines = 0;
+        var page = 1;
+        foreach (var paragraph in SeedText.Split('\n'))
+        {
+            var rest = paragraph.Length > 0 && char.IsAsciiDigit(paragraph[0]) ? paragraph : "\u3000\u3000" + paragraph;
+            do
+            {
+                var cut = Math.Min(30, rest.Length);
+                sb.Append(rest[..cut]).Append('\n');
+                rest = rest[cut..];
+                if (++lines % 40 == 0) sb.Append($"— {page++} —\n石龙区教育局文件\n");
+            } while (rest.Length > 0);
+        }
+        return sb.ToString().Replace("2022年9月30日", "２０２２年９月３０日");
+    }
+
+    [Fact]
+    public void Read_SeedHardWrappedWithPageNumbersAndHeaders_SameStructure()
+    {
+        var printed = ReadText(PrintedCopy());
+        Assert.Equal(Shape(Seed), Shape(printed));
+        Assert.Equal(Seed.Date, printed.Date);
+        Assert.Equal(Seed.Title, printed.Title);
+        var json = JsonSerializer.Serialize(printed, LedgerDocument.Json);
+        Assert.DoesNotContain("石龙区教育局文件", json);
+        Assert.DoesNotContain("— 3 —", json);
+        Assert.Contains("明确整改任务", json);
+    }
+
     [Fact]
     public void Read_SeedInGb18030_SameStructureAsUtf8()
     {
@@ -115,6 +149,19 @@ public class SeedNoticeImportTests
         Assert.Equal(Seed.Issuer, pdf.Issuer);
         Assert.Equal(Seed.Date, pdf.Date);
         Assert.Contains(pdf.Warnings, w => w.Where.EndsWith("页", StringComparison.Ordinal) && w.Message.Contains("重复"));
+    }
+
+    [Fact]
+    public void Read_SeedAsPdf_RunningHeaderAndPageNumbersDropped()
+    {
+        // The fixture (samples/make_seed_pdf.py) prints "石龙区教育局文件" atop and "— N —" below each of its 8 pages.
+        var pdf = Read(SeedPdf, "seed-notice.pdf");
+        var json = JsonSerializer.Serialize(pdf, LedgerDocument.Json);
+        Assert.DoesNotContain("石龙区教育局文件", json);
+        Assert.DoesNotMatch(@"— \d+ —", json);
+        Assert.Equal(Seed.Overview, pdf.Overview);
+        Assert.Equal(Seed.NextSteps, pdf.NextSteps);
+        Assert.Empty(pdf.Unassigned);
     }
 
     [Fact]

@@ -52,6 +52,7 @@ public class TextRepairTests
     [InlineData("**整改措施：**一是明确", "整改措施：一是明确")]
     [InlineData("| 序号 | 问题 |", "序号问题")]
     [InlineData("> 引用的内容", "引用的内容")]
+    [InlineData("#### 1\\.学习贯彻不深入", "1.学习贯彻不深入")]
     public void Line_MarkdownMarkers_Stripped(string input, string expected) => Assert.Equal(expected, Fix(input));
 
     [Fact]

@@ -1,15 +1,16 @@
 using System.Text.Json;
 using DocumentFormat.OpenXml.Packaging;
 using Rectify.Cli;
+using Rectify.Core.Import;
 using Rectify.Core.Ledger;
 
 namespace Rectify.Tests.Documents;
 
-/// <summary>`rectify render` end to end on the seed-shaped ledger JSON in samples/.</summary>
+/// <summary>`rectify render` end to end on the seed notice in samples/.</summary>
 public sealed class RenderCommandTests : IDisposable
 {
     readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("rectify-render-");
-    static readonly string Seed = Path.Combine(AppContext.BaseDirectory, "samples", "seed-ledger.json");
+    static readonly string Seed = Path.Combine(AppContext.BaseDirectory, "samples", "seed-notice.txt");
 
     public void Dispose() => dir.Delete(recursive: true);
 
@@ -26,7 +27,8 @@ public sealed class RenderCommandTests : IDisposable
 
     string WriteLedger(Action<LedgerDocument> change)
     {
-        var doc = JsonSerializer.Deserialize<LedgerDocument>(File.ReadAllText(Seed), LedgerDocument.Json)!;
+        LedgerDocument doc;
+        using (var seed = File.OpenRead(Seed)) doc = DocumentImporter.Read(seed, "seed-notice.txt");
         change(doc);
         var path = Out("ledger.json");
         File.WriteAllText(path, JsonSerializer.Serialize(doc, LedgerDocument.Json));
