@@ -79,6 +79,7 @@ public static class StoreLedger
 
         var ordinal = await db.Categories.Where(c => c.InspectionId == inspectionId).MaxAsync(c => (int?)c.Ordinal, ct) ?? 0;
         int problems = 0, measures = 0;
+        var stored = new List<(Problem Entity, LedgerProblem Source)>();
         foreach (var lc in doc.Categories)
         {
             var category = new Category { InspectionId = inspectionId, UnitId = unitId, Ordinal = ++ordinal, Title = lc.Title };
@@ -108,11 +109,17 @@ public static class StoreLedger
                     measures++;
                 }
                 category.Problems.Add(problem);
+                stored.Add((problem, lp));
                 problems++;
             }
             db.Categories.Add(category);
         }
         // Problems and measures need their parents' ids: EF fills CategoryId/ProblemId through the navigations.
+        await db.SaveChangesAsync(ct);
+        // Figures a problem states (辞退8名, 2730元缴入) become its outcome figures (domain.md §5).
+        foreach (var (entity, source) in stored)
+            foreach (var f in source.Figures)
+                db.OutcomeFigures.Add(new Workflow.OutcomeFigure { UnitId = unitId, ProblemId = entity.Id, Kind = f.Kind, Value = f.Value, Unit = f.Unit, Note = f.Text });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new Result(inspectionId, doc.Categories.Count, problems, measures);

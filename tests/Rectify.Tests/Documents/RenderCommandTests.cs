@@ -63,7 +63,7 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Render_ResultContradictsMeasures_ExitsTwoWithOneChineseLineAndWritesNothing()
     {
-        var input = WriteLedger(d => d.Categories[1].Problems[2].Result = "已整改");
+        var input = WriteLedger(ClaimDoneWhileMeasureOpen);
         var (code, error) = await Run("render", input, "--to", "docx", "--out", Out("n.docx"));
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Single(error.TrimEnd().Split('\n'));
@@ -76,12 +76,21 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Render_OverrideLint_WritesAndReportsTheReason()
     {
-        var input = WriteLedger(d => d.Categories[1].Problems[2].Result = "已整改");
+        var input = WriteLedger(ClaimDoneWhileMeasureOpen);
         var (code, error) = await Run("render", input, "--to", "md", "--out", Out("n.md"), "--override-lint", "经党组会研究同意");
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("经党组会研究同意", error);
         // The document still states what the ledger shows.
         Assert.Contains("**整改结果：**整改推进中", File.ReadAllText(Out("n.md")));
+    }
+
+    /// <summary>长期违规借调教师: the ledger has its first measure in progress, the text claims 已整改.</summary>
+    static void ClaimDoneWhileMeasureOpen(LedgerDocument d)
+    {
+        var p = d.Categories[1].Problems[2];
+        foreach (var m in p.Measures) m.Status = MeasureStatus.Rectified;
+        p.Measures[0].Status = MeasureStatus.InProgress;
+        p.Result = "已整改";
     }
 
     [Fact]

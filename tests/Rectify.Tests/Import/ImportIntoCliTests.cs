@@ -29,6 +29,9 @@ public class ImportIntoCliTests
         {
             Assert.Equal(23, await db.Problems.CountAsync());
             Assert.Equal(1, await db.Problems.CountAsync(p => p.Measures.Any(m => m.Status == Core.Ledger.MeasureStatus.InProgress)));
+            var funds = await db.OutcomeFigures.SingleAsync(f => f.Kind == "funds_yuan");
+            Assert.Equal((2730m, "元"), (funds.Value, funds.Unit));
+            Assert.Equal("部分基层学校随意处置资产", (await db.Problems.SingleAsync(p => p.Id == funds.ProblemId)).Title);
             Assert.True((await AuditChain.VerifyAsync(db)).Ok);
         }
 
