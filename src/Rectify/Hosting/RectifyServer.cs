@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Http.Json;
 using Rectify.Access;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
+using Rectify.Core.Workflow;
 using Rectify.Ledger;
 using Rectify.Organisations;
+using Rectify.Workflow;
 
 namespace Rectify.Hosting;
 
@@ -36,6 +38,7 @@ public static class RectifyServer
         var services = builder.Services;
         services.AddSingleton(settings.Clock);
         services.Configure<DeadlineSettings>(builder.Configuration.GetSection("Rectify:Deadlines"));
+        services.Configure<WorkflowSettings>(builder.Configuration.GetSection("Rectify:Workflow"));
         services.AddHttpContextAccessor();
         services.AddRectifyDb(settings.Database);
         services.AddDataProtection().SetApplicationName("Rectify").PersistKeysToDbContext<RectifyDb>();
@@ -82,6 +85,7 @@ public static class RectifyServer
         app.MapOrganisationsApi();
         app.MapInspectionsApi();
         app.MapLedgerApi();
+        app.MapWorkflowApi();
         app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
         return app;
     }

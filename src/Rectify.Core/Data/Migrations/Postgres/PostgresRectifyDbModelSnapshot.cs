@@ -370,6 +370,9 @@ namespace Rectify.Core.Data.Migrations.Postgres
                     b.Property<int>("Mode")
                         .HasColumnType("integer");
 
+                    b.Property<DateOnly?>("NextRecheck")
+                        .HasColumnType("date");
+
                     b.Property<int>("Ordinal")
                         .HasColumnType("integer");
 
@@ -548,6 +551,50 @@ namespace Rectify.Core.Data.Migrations.Postgres
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("Rectify.Core.Workflow.ApprovalStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DecidedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Decision")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Opinion")
+                        .HasColumnType("text");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("StepIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StepKind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId");
+
+                    b.ToTable("ApprovalSteps");
+                });
+
             modelBuilder.Entity("Rectify.Core.Workflow.ClosureRequest", b =>
                 {
                     b.Property<long>("Id")
@@ -556,8 +603,21 @@ namespace Rectify.Core.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Chain")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
                     b.Property<long>("MeasureId")
                         .HasColumnType("bigint");
+
+                    b.Property<DateOnly?>("NewDeadline")
+                        .HasColumnType("date");
 
                     b.Property<DateTime>("RequestedAt")
                         .HasColumnType("timestamp with time zone");
@@ -589,6 +649,50 @@ namespace Rectify.Core.Data.Migrations.Postgres
                     b.ToTable("ClosureRequests");
                 });
 
+            modelBuilder.Entity("Rectify.Core.Workflow.DeadlineChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ChangedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MeasureId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("NewDeadline")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("OldDeadline")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("RequestId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MeasureId");
+
+                    b.ToTable("DeadlineChanges");
+                });
+
             modelBuilder.Entity("Rectify.Core.Workflow.EvidenceFile", b =>
                 {
                     b.Property<long>("Id")
@@ -600,15 +704,24 @@ namespace Rectify.Core.Data.Migrations.Postgres
                     b.Property<long?>("ClosureRequestId")
                         .HasColumnType("bigint");
 
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
                     b.Property<string>("ContentType")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("FileName")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
 
                     b.Property<long?>("MeasureId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ProgressReportId")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Sha256")
@@ -632,6 +745,8 @@ namespace Rectify.Core.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClosureRequestId");
 
                     b.HasIndex("MeasureId");
 
@@ -773,6 +888,44 @@ namespace Rectify.Core.Data.Migrations.Postgres
                     b.ToTable("Rules");
                 });
 
+            modelBuilder.Entity("Rectify.Core.Workflow.SupervisionRemark", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("AuthorUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MeasureId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MeasureId", "Week");
+
+                    b.ToTable("SupervisionRemarks");
+                });
+
             modelBuilder.Entity("Rectify.Core.Ledger.Category", b =>
                 {
                     b.HasOne("Rectify.Core.Ledger.Inspection", null)
@@ -841,6 +994,15 @@ namespace Rectify.Core.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rectify.Core.Workflow.ApprovalStep", b =>
+                {
+                    b.HasOne("Rectify.Core.Workflow.ClosureRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rectify.Core.Workflow.ClosureRequest", b =>
                 {
                     b.HasOne("Rectify.Core.Ledger.Measure", null)
@@ -850,7 +1012,25 @@ namespace Rectify.Core.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rectify.Core.Workflow.DeadlineChange", b =>
+                {
+                    b.HasOne("Rectify.Core.Ledger.Measure", null)
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rectify.Core.Workflow.ProgressReport", b =>
+                {
+                    b.HasOne("Rectify.Core.Ledger.Measure", null)
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Core.Workflow.SupervisionRemark", b =>
                 {
                     b.HasOne("Rectify.Core.Ledger.Measure", null)
                         .WithMany()
