@@ -43,6 +43,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     public DbSet<DeadlineChange> DeadlineChanges => Set<DeadlineChange>();
     public DbSet<SupervisionRemark> SupervisionRemarks => Set<SupervisionRemark>();
     public DbSet<EvidenceFile> EvidenceFiles => Set<EvidenceFile>();
+    public DbSet<Reminder> Reminders => Set<Reminder>();
     public DbSet<RuleDocument> Rules => Set<RuleDocument>();
     public DbSet<OutcomeFigure> OutcomeFigures => Set<OutcomeFigure>();
     public DbSet<User> Users => Set<User>();
@@ -145,6 +146,12 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
             e.Property(f => f.FileName).HasMaxLength(255);
             e.Property(f => f.ContentType).HasMaxLength(100);
         });
+        b.Entity<Reminder>(e =>
+        {
+            e.HasIndex(r => r.Key).IsUnique();
+            e.HasIndex(r => new { r.UserId, r.CreatedAt });
+            e.Property(r => r.Key).HasMaxLength(200);
+        });
         b.Entity<RuleDocument>(e => e.HasIndex(r => r.UnitId));
         b.Entity<OutcomeFigure>(e => e.HasIndex(f => f.ProblemId));
         b.Entity<User>(e => e.HasIndex(u => u.UserName).IsUnique());
@@ -192,7 +199,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
             }
         }
 
-        var audited = entries.Where(e => e.Entity is not AuditEvent and not DataProtectionKey).ToList();
+        var audited = entries.Where(e => e.Entity is not AuditEvent and not DataProtectionKey and not Reminder).ToList();
         var pending = audited.Select(e => (Entry: e, Action: Action(e.State), Before: e.State == EntityState.Added ? null : Snapshot(e, original: true))).ToList();
 
         var own = Database.CurrentTransaction is null;

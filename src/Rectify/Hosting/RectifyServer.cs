@@ -39,6 +39,7 @@ public static class RectifyServer
         services.AddSingleton(settings.Clock);
         services.Configure<DeadlineSettings>(builder.Configuration.GetSection("Rectify:Deadlines"));
         services.Configure<WorkflowSettings>(builder.Configuration.GetSection("Rectify:Workflow"));
+        ReminderJob.Register(services, builder.Configuration);
         services.AddHttpContextAccessor();
         services.AddRectifyDb(settings.Database);
         services.AddDataProtection().SetApplicationName("Rectify").PersistKeysToDbContext<RectifyDb>();

@@ -61,6 +61,9 @@ public static class WorkflowApi
         api.MapGet("/inspections/{id:long}/lights", InspectionLights).WithSummary("红黄绿灯：措施、问题、部门、单位");
         api.MapGet("/lights", AllLights).WithSummary("红黄绿灯：可见的全部单位");
         api.MapGet("/lights/red", RedList).WithSummary("全部红灯事项及责任人");
+
+        api.MapGet("/inbox", Inbox).WithSummary("我的提醒：周汇报到期、待审批、黄灯红灯");
+        api.MapPost("/inbox/{id:long}/read", MarkRead).WithSummary("提醒标为已读");
     }
 
     static IResult Refused(Refusal r) => r.Status switch
@@ -204,9 +207,31 @@ public static class WorkflowApi
     static async Task<IResult> AllLights(RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct) =>
         TypedResults.Ok(await new GetLights(db, clock, s.Value).RunAsync(null, ct));
 
+    // Inbox: a user's own reminders only; another user's reminder is not found.
+
+    static async Task<IResult> Inbox(bool? unread, RectifyDb db, CancellationToken ct)
+    {
+        var q = db.Reminders.AsNoTracking().Where(r => r.UserId == db.Scope.UserId);
+        if (unread == true) q = q.Where(r => r.ReadAt == null);
+        var list = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(200)
+            .Select(r => new ReminderDto(r.Id, r.Kind, r.Title, r.MeasureId, r.CreatedAt, r.ReadAt)).ToListAsync(ct);
+        return TypedResults.Ok(list);
+    }
+
+    static async Task<IResult> MarkRead(long id, RectifyDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var r = await db.Reminders.FirstOrDefaultAsync(x => x.Id == id && x.UserId == db.Scope.UserId, ct);
+        if (r is null) return Guard.NotFound("提醒");
+        r.ReadAt ??= clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
     static async Task<IResult> RedList(RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct) =>
         TypedResults.Ok((await new GetLights(db, clock, s.Value).RunAsync(null, ct)).Measures.Where(m => m.Light == Light.Red).ToList());
 }
+
+public sealed record ReminderDto(long Id, string Kind, string Title, long? MeasureId, DateTime CreatedAt, DateTime? ReadAt);
 
 public sealed record ReportDto(long Id, long MeasureId, DateOnly Week, long AuthorUserId, string Done, int Percent, string? NextStep, DateTime SubmittedAt, string? IdempotencyKey)
 {

@@ -47,6 +47,7 @@ public class TenancyTests
         ("GET", "/api/requests/{id}") => (_ => bw.RequestId, null),
         ("POST", "/api/requests/{id}/approve") => (_ => bw.RequestId, new { opinion = "同意" }),
         ("POST", "/api/requests/{id}/return") => (_ => bw.RequestId, new { opinion = "退回" }),
+        ("POST", "/api/inbox/{id}/read") => (_ => bw.ReminderId, null),
         _ => throw new Xunit.Sdk.XunitException($"{method} {template} has no tenancy case: add one to TenancyTests"),
     };
 
@@ -91,12 +92,13 @@ public class TenancyTests
         Assert.Equal(1, db.ClosureRequests.Single(r => r.Id == bw.RequestId).Version);
         Assert.Empty(db.ProgressReports);
         Assert.Empty(db.ApprovalSteps);
+        Assert.Null(db.Reminders.Single(r => r.Id == bw.ReminderId).ReadAt);
         Assert.Equal(1, db.Measures.Single(m => m.Id == w.B.MeasureId).Version);
         Assert.Equal("学习贯彻不深入", db.Problems.Single(p => p.Id == w.B.ProblemId).Title);
         Assert.Single(db.Categories.Where(c => c.InspectionId == w.B.InspectionId));
     }
 
-    sealed record BWorkflow(long EvidenceId, long RequestId);
+    sealed record BWorkflow(long EvidenceId, long RequestId, long ReminderId);
 
     /// <summary>An evidence file and a pending closure request of unit B, for the workflow endpoints.</summary>
     static async Task<BWorkflow> SeedWorkflowOfBAsync(TestApp app, UnitWorld b)
@@ -108,10 +110,17 @@ public class TenancyTests
             Content = "%PDF-1.4"u8.ToArray(),
         };
         var request = new ClosureRequest { MeasureId = b.MeasureId, UnitId = b.UnitId, Statement = "区卫生健康委员会已整改", Chain = "leader,unit_admin,office" };
+        var ownerB = db.Users.Single(u => u.UserName == "owner-b").Id;
+        var reminder = new Reminder
+        {
+            UserId = ownerB, Kind = "report_due", Subject = $"measure:{b.MeasureId}", Period = "2022-06-27",
+            Key = Reminder.KeyOf(ownerB, "report_due", $"measure:{b.MeasureId}", "2022-06-27"), Title = "区卫生健康委员会周汇报", UnitId = b.UnitId,
+        };
         db.EvidenceFiles.Add(file);
         db.ClosureRequests.Add(request);
+        db.Reminders.Add(reminder);
         await db.SaveChangesAsync();
-        return new BWorkflow(file.Id, request.Id);
+        return new BWorkflow(file.Id, request.Id, reminder.Id);
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -120,7 +129,7 @@ public class TenancyTests
         await using var app = await TestApp.StartAsync(provider);
         var w = await app.SeedWorldAsync();
         var c = await app.ClientFor("unit_admin-a");
-        foreach (var url in new[] { "/api/inspections", "/api/rounds", "/api/organisations", "/api/people", "/api/lights", "/api/lights/red", $"/api/inspections?unitId={w.B.UnitId}", $"/api/people?unitId={w.B.UnitId}" })
+        foreach (var url in new[] { "/api/inspections", "/api/rounds", "/api/organisations", "/api/people", "/api/lights", "/api/lights/red", "/api/inbox", $"/api/inspections?unitId={w.B.UnitId}", $"/api/people?unitId={w.B.UnitId}" })
         {
             var text = await (await c.GetAsync(url)).Content.ReadAsStringAsync();
             Assert.DoesNotContain("区卫生健康委员会", text);

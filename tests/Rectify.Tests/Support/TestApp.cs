@@ -33,6 +33,8 @@ public sealed class TestApp : IAsyncDisposable
         var app = RectifyServer.Build(new ServerSettings(db) { Clock = clock }, b =>
         {
             b.WebHost.UseTestServer();
+            // The reminder job runs only when a test asks for it (ReminderTests), never on the side.
+            b.Configuration["Rectify:Reminders:Enabled"] = "false";
             foreach (var (key, value) in settings) b.Configuration[key] = value;
         });
         await app.StartAsync();

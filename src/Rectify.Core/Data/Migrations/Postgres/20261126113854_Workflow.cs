@@ -12,6 +12,12 @@ namespace Rectify.Core.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Email",
+                table: "Users",
+                type: "text",
+                nullable: true);
+
             migrationBuilder.AddColumn<DateOnly>(
                 name: "NextRecheck",
                 table: "Measures",
@@ -130,6 +136,30 @@ namespace Rectify.Core.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Reminders",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "text", nullable: false),
+                    Subject = table.Column<string>(type: "text", nullable: false),
+                    Period = table.Column<string>(type: "text", nullable: false),
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Title = table.Column<string>(type: "text", nullable: false),
+                    UnitId = table.Column<long>(type: "bigint", nullable: true),
+                    MeasureId = table.Column<long>(type: "bigint", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ReadAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Reminders", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SupervisionRemarks",
                 columns: table => new
                 {
@@ -170,6 +200,17 @@ namespace Rectify.Core.Data.Migrations.Postgres
                 column: "MeasureId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Reminders_Key",
+                table: "Reminders",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reminders_UserId_CreatedAt",
+                table: "Reminders",
+                columns: new[] { "UserId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SupervisionRemarks_MeasureId_Week",
                 table: "SupervisionRemarks",
                 columns: new[] { "MeasureId", "Week" });
@@ -185,11 +226,18 @@ namespace Rectify.Core.Data.Migrations.Postgres
                 name: "DeadlineChanges");
 
             migrationBuilder.DropTable(
+                name: "Reminders");
+
+            migrationBuilder.DropTable(
                 name: "SupervisionRemarks");
 
             migrationBuilder.DropIndex(
                 name: "IX_EvidenceFiles_ClosureRequestId",
                 table: "EvidenceFiles");
+
+            migrationBuilder.DropColumn(
+                name: "Email",
+                table: "Users");
 
             migrationBuilder.DropColumn(
                 name: "NextRecheck",

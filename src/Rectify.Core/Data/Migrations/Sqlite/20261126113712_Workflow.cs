@@ -11,6 +11,12 @@ namespace Rectify.Core.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Email",
+                table: "Users",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<DateOnly>(
                 name: "NextRecheck",
                 table: "Measures",
@@ -111,6 +117,30 @@ namespace Rectify.Core.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Reminders",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", nullable: false),
+                    Period = table.Column<string>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", nullable: false),
+                    UnitId = table.Column<long>(type: "INTEGER", nullable: true),
+                    MeasureId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ReadAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Reminders", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SupervisionRemarks",
                 columns: table => new
                 {
@@ -151,6 +181,17 @@ namespace Rectify.Core.Data.Migrations.Sqlite
                 column: "MeasureId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Reminders_Key",
+                table: "Reminders",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reminders_UserId_CreatedAt",
+                table: "Reminders",
+                columns: new[] { "UserId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SupervisionRemarks_MeasureId_Week",
                 table: "SupervisionRemarks",
                 columns: new[] { "MeasureId", "Week" });
@@ -166,11 +207,18 @@ namespace Rectify.Core.Data.Migrations.Sqlite
                 name: "DeadlineChanges");
 
             migrationBuilder.DropTable(
+                name: "Reminders");
+
+            migrationBuilder.DropTable(
                 name: "SupervisionRemarks");
 
             migrationBuilder.DropIndex(
                 name: "IX_EvidenceFiles_ClosureRequestId",
                 table: "EvidenceFiles");
+
+            migrationBuilder.DropColumn(
+                name: "Email",
+                table: "Users");
 
             migrationBuilder.DropColumn(
                 name: "NextRecheck",
