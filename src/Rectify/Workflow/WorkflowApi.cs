@@ -62,6 +62,15 @@ public static class WorkflowApi
         api.MapGet("/lights", AllLights).WithSummary("红黄绿灯：可见的全部单位");
         api.MapGet("/lights/red", RedList).WithSummary("全部红灯事项及责任人");
 
+        api.MapPost("/problems/{id:long}/figures", AddFigure).WithSummary("填报问题的整改成效数据（资金、人数、制度、会议等）");
+        api.MapGet("/problems/{id:long}/figures", ListFigures).WithSummary("问题的整改成效数据");
+        api.MapDelete("/figures/{id:long}", DeleteFigure).WithSummary("删除一条整改成效数据");
+        api.MapGet("/outcomes", Outcomes).WithSummary("整改成效按单位汇总（可按轮次）");
+        api.MapPost("/rules", AddRule).WithSummary("登记长效机制（制度、文件及其文号）");
+        api.MapGet("/rules", ListRules).WithSummary("长效机制登记册");
+        api.MapGet("/rules/{id:long}", GetRule).WithSummary("读取长效机制");
+        api.MapDelete("/rules/{id:long}", DeleteRule).WithSummary("删除长效机制");
+
         api.MapGet("/inbox", Inbox).WithSummary("我的提醒：周汇报到期、待审批、黄灯红灯");
         api.MapPost("/inbox/{id:long}/read", MarkRead).WithSummary("提醒标为已读");
     }
@@ -207,6 +216,62 @@ public static class WorkflowApi
     static async Task<IResult> AllLights(RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct) =>
         TypedResults.Ok(await new GetLights(db, clock, s.Value).RunAsync(null, ct));
 
+    // Outcome figures and the register of rules
+
+    static async Task<IResult> AddFigure(long id, FigureBody req, RectifyDb db, CancellationToken ct)
+    {
+        var outcome = await new RecordOutcomeFigure(db).RunAsync(id, new FigureInput(req.Kind, req.Value!.Value, req.MeasureId, req.Note), ct);
+        return outcome.Refused is { } r ? Refused(r) : TypedResults.Created($"/api/figures/{outcome.Value!.Id}", FigureDto.From(outcome.Value));
+    }
+
+    static async Task<IResult> ListFigures(long id, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
+        var list = await db.OutcomeFigures.AsNoTracking().Where(f => f.ProblemId == id).OrderBy(f => f.Id).ToListAsync(ct);
+        return TypedResults.Ok(list.Select(FigureDto.From).ToList());
+    }
+
+    static async Task<IResult> DeleteFigure(long id, RectifyDb db, CancellationToken ct)
+    {
+        var f = await db.OutcomeFigures.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (f is null) return Guard.NotFound("成效数据");
+        if (!db.Scope.Allows(Guard.LedgerEditors)) return Guard.Forbidden();
+        db.OutcomeFigures.Remove(f);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<IResult> Outcomes(long? unitId, long? roundId, RectifyDb db, CancellationToken ct) =>
+        TypedResults.Ok(await new SumOutcomes(db).RunAsync(unitId, roundId, ct));
+
+    static async Task<IResult> AddRule(RuleBody req, RectifyDb db, CancellationToken ct)
+    {
+        var outcome = await new RegisterRule(db).RunAsync(new RuleInput(req.UnitId!.Value, req.Title, req.Reference, req.IssuedOn, req.Issuer, req.FileId, req.ProblemIds ?? []), ct);
+        return outcome.Refused is { } r ? Refused(r) : TypedResults.Created($"/api/rules/{outcome.Value!.Id}", RuleDto.From(outcome.Value));
+    }
+
+    static async Task<IResult> ListRules(long? unitId, long? problemId, RectifyDb db, CancellationToken ct)
+    {
+        var q = db.Rules.AsNoTracking();
+        if (unitId is { } u) q = q.Where(r => r.UnitId == u);
+        var list = await q.OrderBy(r => r.IssuedOn).ThenBy(r => r.Id).ToListAsync(ct);
+        if (problemId is { } p) list = [.. list.Where(r => r.ProblemIds.Contains(p))];
+        return TypedResults.Ok(list.Select(RuleDto.From).ToList());
+    }
+
+    static async Task<IResult> GetRule(long id, RectifyDb db, CancellationToken ct) =>
+        await db.Rules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } r ? TypedResults.Ok(RuleDto.From(r)) : Guard.NotFound("长效机制");
+
+    static async Task<IResult> DeleteRule(long id, RectifyDb db, CancellationToken ct)
+    {
+        var r = await db.Rules.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (r is null) return Guard.NotFound("长效机制");
+        if (!db.Scope.Allows(Guard.LedgerEditors)) return Guard.Forbidden();
+        db.Rules.Remove(r);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
     // Inbox: a user's own reminders only; another user's reminder is not found.
 
     static async Task<IResult> Inbox(bool? unread, RectifyDb db, CancellationToken ct)
@@ -229,6 +294,31 @@ public static class WorkflowApi
 
     static async Task<IResult> RedList(RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct) =>
         TypedResults.Ok((await new GetLights(db, clock, s.Value).RunAsync(null, ct)).Measures.Where(m => m.Light == Light.Red).ToList());
+}
+
+public sealed record FigureBody(
+    [Required(ErrorMessage = "必须给出成效类别 kind。"), StringLength(50, ErrorMessage = "成效类别过长。")] string Kind,
+    [Required(ErrorMessage = "必须给出数值 value。")] decimal? Value,
+    long? MeasureId = null,
+    [StringLength(1000, ErrorMessage = "说明过长。")] string? Note = null);
+
+public sealed record RuleBody(
+    [Required(ErrorMessage = "必须给出单位 unitId。")] long? UnitId,
+    [Required(ErrorMessage = "制度名称不能为空。"), StringLength(500, MinimumLength = 1, ErrorMessage = "制度名称长度须在 1–500 字之间。")] string Title,
+    [StringLength(100, ErrorMessage = "文号过长。")] string? Reference = null,
+    DateOnly? IssuedOn = null,
+    [StringLength(200, ErrorMessage = "发文机关过长。")] string? Issuer = null,
+    long? FileId = null, long[]? ProblemIds = null);
+
+public sealed record FigureDto(long Id, long? ProblemId, long? MeasureId, string Kind, string Label, decimal Value, string Unit, string? Note, int Version)
+{
+    public static FigureDto From(OutcomeFigure f) => new(f.Id, f.ProblemId, f.MeasureId, f.Kind,
+        OutcomeKinds.All.TryGetValue(f.Kind, out var k) ? k.Label : f.Kind, f.Value, f.Unit, f.Note, f.Version);
+}
+
+public sealed record RuleDto(long Id, long UnitId, string Title, string? Reference, DateOnly? IssuedOn, string? Issuer, long? FileId, IReadOnlyList<long> ProblemIds, int Version)
+{
+    public static RuleDto From(RuleDocument r) => new(r.Id, r.UnitId, r.Title, r.Reference, r.IssuedOn, r.Issuer, r.FileId, r.ProblemIds, r.Version);
 }
 
 public sealed record ReminderDto(long Id, string Kind, string Title, long? MeasureId, DateTime CreatedAt, DateTime? ReadAt);

@@ -48,6 +48,9 @@ public class TenancyTests
         ("POST", "/api/requests/{id}/approve") => (_ => bw.RequestId, new { opinion = "同意" }),
         ("POST", "/api/requests/{id}/return") => (_ => bw.RequestId, new { opinion = "退回" }),
         ("POST", "/api/inbox/{id}/read") => (_ => bw.ReminderId, null),
+        (_, "/api/problems/{id}/figures") => (x => x.ProblemId, new { kind = "meetings", value = 1 }),
+        ("DELETE", "/api/figures/{id}") => (_ => bw.FigureId, null),
+        (_, "/api/rules/{id}") => (_ => bw.RuleId, null),
         _ => throw new Xunit.Sdk.XunitException($"{method} {template} has no tenancy case: add one to TenancyTests"),
     };
 
@@ -92,13 +95,15 @@ public class TenancyTests
         Assert.Equal(1, db.ClosureRequests.Single(r => r.Id == bw.RequestId).Version);
         Assert.Empty(db.ProgressReports);
         Assert.Empty(db.ApprovalSteps);
+        Assert.Single(db.OutcomeFigures);
+        Assert.Single(db.Rules);
         Assert.Null(db.Reminders.Single(r => r.Id == bw.ReminderId).ReadAt);
         Assert.Equal(1, db.Measures.Single(m => m.Id == w.B.MeasureId).Version);
         Assert.Equal("学习贯彻不深入", db.Problems.Single(p => p.Id == w.B.ProblemId).Title);
         Assert.Single(db.Categories.Where(c => c.InspectionId == w.B.InspectionId));
     }
 
-    sealed record BWorkflow(long EvidenceId, long RequestId, long ReminderId);
+    sealed record BWorkflow(long EvidenceId, long RequestId, long ReminderId, long FigureId, long RuleId);
 
     /// <summary>An evidence file and a pending closure request of unit B, for the workflow endpoints.</summary>
     static async Task<BWorkflow> SeedWorkflowOfBAsync(TestApp app, UnitWorld b)
@@ -119,8 +124,12 @@ public class TenancyTests
         db.EvidenceFiles.Add(file);
         db.ClosureRequests.Add(request);
         db.Reminders.Add(reminder);
+        var figure = new OutcomeFigure { UnitId = b.UnitId, ProblemId = b.ProblemId, Kind = "funds_yuan", Value = 2730, Unit = "元" };
+        var rule = new RuleDocument { UnitId = b.UnitId, Title = "区卫生健康委员会学习制度", ProblemIds = [b.ProblemId] };
+        db.OutcomeFigures.Add(figure);
+        db.Rules.Add(rule);
         await db.SaveChangesAsync();
-        return new BWorkflow(file.Id, request.Id, reminder.Id);
+        return new BWorkflow(file.Id, request.Id, reminder.Id, figure.Id, rule.Id);
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -129,7 +138,7 @@ public class TenancyTests
         await using var app = await TestApp.StartAsync(provider);
         var w = await app.SeedWorldAsync();
         var c = await app.ClientFor("unit_admin-a");
-        foreach (var url in new[] { "/api/inspections", "/api/rounds", "/api/organisations", "/api/people", "/api/lights", "/api/lights/red", "/api/inbox", $"/api/inspections?unitId={w.B.UnitId}", $"/api/people?unitId={w.B.UnitId}" })
+        foreach (var url in new[] { "/api/inspections", "/api/rounds", "/api/organisations", "/api/people", "/api/lights", "/api/lights/red", "/api/inbox", "/api/rules", "/api/outcomes", $"/api/inspections?unitId={w.B.UnitId}", $"/api/people?unitId={w.B.UnitId}" })
         {
             var text = await (await c.GetAsync(url)).Content.ReadAsStringAsync();
             Assert.DoesNotContain("区卫生健康委员会", text);
