@@ -42,9 +42,12 @@ public sealed class GetLights(RectifyDb db, TimeProvider clock, WorkflowSettings
             // A report is owed for the last due week only once the inspection's feedback had been given by then.
             var owed = feedback.GetValueOrDefault(m.InspectionId) is not { } f || WeekCalendar.WeekOf(f) <= lastDue;
             var missed = owed && !reported.Contains(m.Id);
-            var light = WarningLights.ForMeasure(m.Status, m.Mode, m.Deadline, today, missed, settings);
-            return new MeasureLight(m.Id, m.ProblemId, m.InspectionId, m.UnitId, m.Text, m.Status, m.Mode, m.Deadline,
-                m.Deadline is { } d ? d.DayNumber - today.DayNumber : null, missed && StatusRules.IsOpen(m.Status), m.NextRecheck, light,
+            // 立行立改 without a deadline of its own: the default short deadline after feedback.
+            var deadline = m.Deadline ?? (m.Mode == RectificationMode.Immediate && feedback.GetValueOrDefault(m.InspectionId) is { } fb
+                ? fb.AddDays(settings.ImmediateDeadlineDays) : null);
+            var light = WarningLights.ForMeasure(m.Status, m.Mode, deadline, today, missed, settings);
+            return new MeasureLight(m.Id, m.ProblemId, m.InspectionId, m.UnitId, m.Text, m.Status, m.Mode, deadline,
+                deadline is { } d ? d.DayNumber - today.DayNumber : null, missed && StatusRules.IsOpen(m.Status), m.NextRecheck, light,
                 m.OwnerId, Name(people, m.OwnerId), m.LeaderId, Name(people, m.LeaderId), m.LeadDepartmentId, Name(orgs, m.LeadDepartmentId));
         }).ToList();
 
