@@ -26,9 +26,10 @@ public sealed class RequestClosure(RectifyDb db, TimeProvider clock, WorkflowSet
         var files = await db.EvidenceFiles.Where(f => ids.Contains(f.Id) && f.MeasureId == m.Id).ToListAsync(ct);
         if (files.Count != ids.Length)
             return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "closure", new Refusal(400, "佐证材料必须是本措施已上传的文件。", "evidenceIds"), ct);
+        var stored = await db.Organisations.Where(o => o.Id == m.UnitId).Select(o => o.ApprovalChain).FirstOrDefaultAsync(ct);
         return await WorkflowAccess.GuardedAsync(db, nameof(Measure), m.Id, m.UnitId, "closure", async () =>
         {
-            var request = ClosureRequest.Open(m, RequestKind.Closure, input.Statement ?? "", files.Count, null, settings.ChainFor(m.UnitId),
+            var request = ClosureRequest.Open(m, RequestKind.Closure, input.Statement ?? "", files.Count, null, settings.ChainFor(m.UnitId, stored),
                 user.Id, clock.GetUtcNow().UtcDateTime);
             db.ClosureRequests.Add(request);
             await db.SaveChangesAsync(ct);

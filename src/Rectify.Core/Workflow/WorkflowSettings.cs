@@ -30,7 +30,9 @@ public sealed record WorkflowSettings
     /// <summary>Approval chains per unit id (e.g. "12": ["leader", "unit_admin", "unit_admin", "office"]).</summary>
     public Dictionary<string, string[]> UnitApprovalChains { get; init; } = [];
 
-    public string[] ChainFor(long unitId) =>
+    /// <summary>The chain of a unit: its own (stored on the unit), else the configured one for its id, else the default.</summary>
+    public string[] ChainFor(long unitId, string? stored = null) =>
+        stored is { Length: > 0 } ? stored.Split(',', StringSplitOptions.RemoveEmptyEntries) :
         UnitApprovalChains.TryGetValue(unitId.ToString(System.Globalization.CultureInfo.InvariantCulture), out var c) && c.Length > 0 ? c : DefaultApprovalChain;
 
     public TimeZoneInfo Zone()

@@ -71,6 +71,9 @@ public static class WorkflowApi
         api.MapGet("/rules/{id:long}", GetRule).WithSummary("读取长效机制");
         api.MapDelete("/rules/{id:long}", DeleteRule).WithSummary("删除长效机制");
 
+        api.MapGet("/units/{id:long}/approval-chain", GetChain).WithSummary("单位的销号/延期审批流程");
+        api.MapPut("/units/{id:long}/approval-chain", PutChain).WithSummary("设置单位的审批流程（空数组恢复默认）");
+
         api.MapGet("/inbox", Inbox).WithSummary("我的提醒：周汇报到期、待审批、黄灯红灯");
         api.MapPost("/inbox/{id:long}/read", MarkRead).WithSummary("提醒标为已读");
     }
@@ -272,6 +275,21 @@ public static class WorkflowApi
         return TypedResults.NoContent();
     }
 
+    // Approval chain of a unit
+
+    static async Task<IResult> GetChain(long id, RectifyDb db, IOptions<WorkflowSettings> s, CancellationToken ct)
+    {
+        var unit = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && o.Kind == Core.Organisations.OrganisationKind.Unit, ct);
+        return unit is null ? Guard.NotFound("单位") : TypedResults.Ok(ChainDto.From(unit.Id, s.Value.ChainFor(unit.Id, unit.ApprovalChain), unit.ApprovalChain is null));
+    }
+
+    static async Task<IResult> PutChain(long id, ChainBody req, RectifyDb db, IOptions<WorkflowSettings> s, CancellationToken ct)
+    {
+        var outcome = await new SetApprovalChain(db).RunAsync(id, req.Steps ?? [], ct);
+        return outcome.Refused is { } r ? Refused(r)
+            : TypedResults.Ok(ChainDto.From(id, s.Value.ChainFor(id, outcome.Value!.ApprovalChain), outcome.Value.ApprovalChain is null));
+    }
+
     // Inbox: a user's own reminders only; another user's reminder is not found.
 
     static async Task<IResult> Inbox(bool? unread, RectifyDb db, CancellationToken ct)
@@ -319,6 +337,13 @@ public sealed record FigureDto(long Id, long? ProblemId, long? MeasureId, string
 public sealed record RuleDto(long Id, long UnitId, string Title, string? Reference, DateOnly? IssuedOn, string? Issuer, long? FileId, IReadOnlyList<long> ProblemIds, int Version)
 {
     public static RuleDto From(RuleDocument r) => new(r.Id, r.UnitId, r.Title, r.Reference, r.IssuedOn, r.Issuer, r.FileId, r.ProblemIds, r.Version);
+}
+
+public sealed record ChainBody([Required(ErrorMessage = "必须给出审批步骤 steps。")] string[]? Steps);
+
+public sealed record ChainDto(long UnitId, IReadOnlyList<string> Steps, IReadOnlyList<string> StepTexts, bool IsDefault)
+{
+    public static ChainDto From(long unitId, string[] steps, bool isDefault) => new(unitId, steps, [.. steps.Select(ApprovalChain.Wording)], isDefault);
 }
 
 public sealed record ReminderDto(long Id, string Kind, string Title, long? MeasureId, DateTime CreatedAt, DateTime? ReadAt);

@@ -50,6 +50,7 @@ public class TenancyTests
         ("POST", "/api/inbox/{id}/read") => (_ => bw.ReminderId, null),
         (_, "/api/problems/{id}/figures") => (x => x.ProblemId, new { kind = "meetings", value = 1 }),
         ("DELETE", "/api/figures/{id}") => (_ => bw.FigureId, null),
+        (_, "/api/units/{id}/approval-chain") => (x => x.UnitId, new { steps = new[] { "office" } }),
         (_, "/api/rules/{id}") => (_ => bw.RuleId, null),
         _ => throw new Xunit.Sdk.XunitException($"{method} {template} has no tenancy case: add one to TenancyTests"),
     };

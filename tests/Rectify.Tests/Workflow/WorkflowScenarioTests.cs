@@ -224,4 +224,30 @@ public class WorkflowScenarioTests
     }
 
     static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body, TestApp.Json), Encoding.UTF8, "application/json");
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task UnitApprovalChain_SetByUnitOffice_NewRequestsWalkIt(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var s = await SetUpAsync(app);
+        var unitAdmin = await app.ClientFor("unit_admin-a");
+        var owner = await app.ClientFor("owner-a");
+        var chain = await HttpAssert.Ok<JsonElement>(await unitAdmin.GetAsync($"/api/units/{s.W.A.UnitId}/approval-chain"));
+        Assert.True(chain.GetProperty("isDefault").GetBoolean());
+        Assert.Equal(["责任领导审核", "单位整改办验收", "巡察办核验"], chain.GetProperty("stepTexts").EnumerateArray().Select(x => x.GetString()));
+        await HttpAssert.Problem(await owner.PutJson($"/api/units/{s.W.A.UnitId}/approval-chain", new { steps = new[] { "office" } }), 403);
+        await HttpAssert.Problem(await unitAdmin.PutJson($"/api/units/{s.W.A.UnitId}/approval-chain", new { steps = new[] { "party_group" } }), 400);
+        // The unit adds a second unit-office step (its Party group meeting) and skips nothing else.
+        await HttpAssert.Ok<JsonElement>(await unitAdmin.PutJson($"/api/units/{s.W.A.UnitId}/approval-chain", new { steps = new[] { "unit_admin", "unit_admin", "office" } }));
+
+        var ev = await UploadAsync(owner, s.M0, Pdf, "报告.pdf");
+        var req = await HttpAssert.Ok<JsonElement>(await owner.PostJson($"/api/measures/{s.M0}/closure", new { statement = "已完成", evidenceIds = new[] { ev } }));
+        Assert.Equal(["unit_admin", "unit_admin", "office"], req.GetProperty("chain").EnumerateArray().Select(x => x.GetString()));
+        var id = req.GetProperty("id").GetInt64();
+        await HttpAssert.Ok<JsonElement>(await unitAdmin.PostJson($"/api/requests/{id}/approve", new { opinion = "整改办验收通过" }));
+        await HttpAssert.Ok<JsonElement>(await unitAdmin.PostJson($"/api/requests/{id}/approve", new { opinion = "党组会议审议通过" }));
+        var done = await HttpAssert.Ok<JsonElement>(await (await app.ClientFor("office")).PostJson($"/api/requests/{id}/approve", new { opinion = "核验通过" }));
+        Assert.Equal("approved", done.GetProperty("state").GetString());
+        Assert.Equal("closed", await Status(owner, $"/api/measures/{s.M0}"));
+    }
 }
