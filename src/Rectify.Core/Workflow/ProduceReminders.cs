@@ -59,6 +59,12 @@ public sealed class ProduceReminders(RectifyDb db, TimeProvider clock, WorkflowS
                 $"{what}待您{ApprovalChain.Wording(step)}：{Short(m.Text)}", r.UnitId, m.Id);
         }
 
+        // 长期坚持 re-checks (回头看) that are due: the unit office.
+        var today = calendar.Today(now);
+        foreach (var m in measures.Where(m => m.NextRecheck is { } d && d <= today))
+            Add(users.Where(u => u.Role == Role.UnitAdmin && u.UnitId == m.UnitId), "recheck_due", $"measure:{m.Id}", m.NextRecheck!.Value.ToString("yyyy-MM-dd"),
+                $"长期坚持事项到期复查（回头看）：{Short(m.Text)}", m.UnitId, m.Id);
+
         // Lights turning yellow or red.
         foreach (var l in (await new GetLights(db, clock, workflow).RunAsync(null, ct)).Measures.Where(l => l.Light is Light.Yellow or Light.Red))
         {

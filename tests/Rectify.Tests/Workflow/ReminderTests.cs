@@ -91,5 +91,20 @@ public class ReminderTests
         Assert.Single(all, r => r.UserId == ownerId && r.Kind == "light_red" && r.MeasureId == s.M1);
         Assert.All(sender.Sent, kv => Assert.Equal(1, kv.Value));
         Assert.Equal(all.Count, sender.Sent.Count);
+
+        // A 长期坚持 measure struck off earlier is due for its quarterly re-check: the unit office is reminded once.
+        await using (var db3 = app.Open())
+        {
+            var lt = await db3.Measures.SingleAsync(m => m.Id == s.LongTerm);
+            lt.NextRecheck = new DateOnly(2022, 7, 27);
+            await db3.SaveChangesAsync();
+        }
+        await Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunOnceAsync())));
+        await Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunOnceAsync())));
+        await using var db4 = app.Open();
+        var adminId = (await db4.Users.SingleAsync(u => u.UserName == "unit_admin-a")).Id;
+        var recheck = Assert.Single(await db4.Reminders.Where(r => r.Kind == "recheck_due").ToListAsync());
+        Assert.Equal(adminId, recheck.UserId);
+        Assert.Equal(1, sender.Sent[recheck.Key]);
     }
 }
