@@ -250,4 +250,26 @@ public class WorkflowScenarioTests
         Assert.Equal("approved", done.GetProperty("state").GetString());
         Assert.Equal("closed", await Status(owner, $"/api/measures/{s.M0}"));
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task WeeklyReport_EvidenceAttachedKeyReusedOrBadInput_StoredOnceOrRefused(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var s = await SetUpAsync(app);
+        var owner = await app.ClientFor("owner-a");
+        var ev = await UploadAsync(owner, s.M0, Pdf, "学习记录.pdf");
+        var report = await HttpAssert.Ok<JsonElement>(await owner.PostJson($"/api/measures/{s.M0}/reports",
+            new { done = "召开学习会", percent = 40, evidenceIds = new[] { ev }, idempotencyKey = "k-1" }));
+        Assert.Equal("2022-06-27", report.GetProperty("week").GetString());
+        var files = await HttpAssert.Ok<JsonElement>(await owner.GetAsync($"/api/measures/{s.M0}/evidence"));
+        Assert.Equal(report.GetProperty("id").GetInt64(), Assert.Single(files.EnumerateArray()).GetProperty("progressReportId").GetInt64());
+        // The same key on another measure is a conflict, not a second report.
+        await HttpAssert.Problem(await owner.PostJson($"/api/measures/{s.M1}/reports", new { done = "x", percent = 10, idempotencyKey = "k-1" }), 409);
+        await HttpAssert.Problem(await owner.PostJson($"/api/measures/{s.M0}/reports", new { done = "x", percent = 101 }), 400);
+        await HttpAssert.Problem(await owner.PostJson($"/api/measures/{s.M0}/reports", new { done = "x", percent = 10, week = "2022-07-04" }), 400);
+        // Evidence of another measure cannot be attached.
+        await HttpAssert.Problem(await owner.PostJson($"/api/measures/{s.M1}/reports", new { done = "x", percent = 10, evidenceIds = new[] { ev } }), 400);
+        await using var db = app.Open();
+        Assert.Equal(1, await db.ProgressReports.CountAsync());
+    }
 }
