@@ -30,6 +30,8 @@ public sealed class User : Entity
     /// <summary>The office of an office user (or of a viewer who follows an office's units).</summary>
     public long? OfficeId { get; set; }
     public long? PersonId { get; set; }
+    /// <summary>Where e-mail reminders go (optional).</summary>
+    public string? Email { get; set; }
     public int FailedLogins { get; set; }
     public DateTime? LockedUntil { get; set; }
     /// <summary>Changes when the password changes, so existing sessions end.</summary>

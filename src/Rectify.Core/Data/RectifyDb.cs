@@ -39,7 +39,11 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     public DbSet<Measure> Measures => Set<Measure>();
     public DbSet<ProgressReport> ProgressReports => Set<ProgressReport>();
     public DbSet<ClosureRequest> ClosureRequests => Set<ClosureRequest>();
+    public DbSet<ApprovalStep> ApprovalSteps => Set<ApprovalStep>();
+    public DbSet<DeadlineChange> DeadlineChanges => Set<DeadlineChange>();
+    public DbSet<SupervisionRemark> SupervisionRemarks => Set<SupervisionRemark>();
     public DbSet<EvidenceFile> EvidenceFiles => Set<EvidenceFile>();
+    public DbSet<Reminder> Reminders => Set<Reminder>();
     public DbSet<RuleDocument> Rules => Set<RuleDocument>();
     public DbSet<OutcomeFigure> OutcomeFigures => Set<OutcomeFigure>();
     public DbSet<User> Users => Set<User>();
@@ -120,7 +124,34 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
             e.HasIndex(r => r.MeasureId);
             e.HasOne<Measure>().WithMany().HasForeignKey(r => r.MeasureId).OnDelete(DeleteBehavior.Cascade);
         });
-        b.Entity<EvidenceFile>(e => e.HasIndex(f => f.MeasureId));
+        b.Entity<ApprovalStep>(e =>
+        {
+            e.HasIndex(a => a.RequestId);
+            e.HasOne<ClosureRequest>().WithMany().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DeadlineChange>(e =>
+        {
+            e.HasIndex(d => d.MeasureId);
+            e.HasOne<Measure>().WithMany().HasForeignKey(d => d.MeasureId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<SupervisionRemark>(e =>
+        {
+            e.HasIndex(r => new { r.MeasureId, r.Week });
+            e.HasOne<Measure>().WithMany().HasForeignKey(r => r.MeasureId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<EvidenceFile>(e =>
+        {
+            e.HasIndex(f => f.MeasureId);
+            e.HasIndex(f => f.ClosureRequestId);
+            e.Property(f => f.FileName).HasMaxLength(255);
+            e.Property(f => f.ContentType).HasMaxLength(100);
+        });
+        b.Entity<Reminder>(e =>
+        {
+            e.HasIndex(r => r.Key).IsUnique();
+            e.HasIndex(r => new { r.UserId, r.CreatedAt });
+            e.Property(r => r.Key).HasMaxLength(200);
+        });
         b.Entity<RuleDocument>(e => e.HasIndex(r => r.UnitId));
         b.Entity<OutcomeFigure>(e => e.HasIndex(f => f.ProblemId));
         b.Entity<User>(e => e.HasIndex(u => u.UserName).IsUnique());
@@ -168,7 +199,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
             }
         }
 
-        var audited = entries.Where(e => e.Entity is not AuditEvent and not DataProtectionKey).ToList();
+        var audited = entries.Where(e => e.Entity is not AuditEvent and not DataProtectionKey and not Reminder).ToList();
         var pending = audited.Select(e => (Entry: e, Action: Action(e.State), Before: e.State == EntityState.Added ? null : Snapshot(e, original: true))).ToList();
 
         var own = Database.CurrentTransaction is null;
@@ -268,6 +299,8 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         foreach (var p in e.Properties)
         {
             if (Secret.Contains(p.Metadata.Name)) continue;
+            // File contents are kept once, in their row; the audit keeps their SHA-256 and size.
+            if (p.Metadata.ClrType == typeof(byte[])) continue;
             values[p.Metadata.Name] = original ? p.OriginalValue : p.CurrentValue;
         }
         return JsonSerializer.Serialize(values, AuditJson);

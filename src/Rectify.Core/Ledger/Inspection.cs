@@ -116,6 +116,8 @@ public sealed class Measure : Entity, IUnitOwned
     public MeasureStatus Status { get; set; }
     public string? Progress { get; set; }
     public string? Remarks { get; set; }
+    /// <summary>Next 回头看 re-check of a 长期坚持 measure once struck off.</summary>
+    public DateOnly? NextRecheck { get; set; }
 
     /// <summary>Moves the measure to a new status if the rules allow it.</summary>
     public void ChangeStatus(MeasureStatus to)

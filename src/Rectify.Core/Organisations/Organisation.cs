@@ -29,6 +29,8 @@ public sealed class Organisation : Entity
     public long? ParentId { get; set; }
     public long? UnitId { get; set; }
     public int Ordinal { get; set; }
+    /// <summary>A unit's own approval chain for closure and extension requests (comma-separated steps); null: the default.</summary>
+    public string? ApprovalChain { get; set; }
 
     /// <summary>The unit whose data this organisation may see: itself for a unit, its unit for the rest.</summary>
     public long? OwningUnitId => Kind == OrganisationKind.Unit ? Id : UnitId;

@@ -7,8 +7,10 @@ using Rectify.Access;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
 using Rectify.Import;
+using Rectify.Core.Workflow;
 using Rectify.Ledger;
 using Rectify.Organisations;
+using Rectify.Workflow;
 
 namespace Rectify.Hosting;
 
@@ -37,6 +39,8 @@ public static class RectifyServer
         var services = builder.Services;
         services.AddSingleton(settings.Clock);
         services.Configure<DeadlineSettings>(builder.Configuration.GetSection("Rectify:Deadlines"));
+        services.Configure<WorkflowSettings>(builder.Configuration.GetSection("Rectify:Workflow"));
+        ReminderJob.Register(services, builder.Configuration);
         services.AddHttpContextAccessor();
         services.AddRectifyDb(settings.Database);
         services.AddDataProtection().SetApplicationName("Rectify").PersistKeysToDbContext<RectifyDb>();
@@ -84,6 +88,7 @@ public static class RectifyServer
         app.MapInspectionsApi();
         app.MapLedgerApi();
         app.MapImportApi();
+        app.MapWorkflowApi();
         app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
         return app;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rectify.Core.Workflow;
 using Rectify.Tests.Support;
 
 namespace Rectify.Tests.Access;
@@ -15,7 +16,7 @@ public class TenancyTests
     public static TheoryData<string> Providers => TestDatabases.Providers;
 
     /// <summary>For each route template with an {id}: which of B's objects to use, and a valid body for writes.</summary>
-    static (Func<UnitWorld, long> Id, object? Body) Case(string method, string template, UnitWorld b) => (method, template) switch
+    static (Func<UnitWorld, long> Id, object? Body) Case(string method, string template, UnitWorld b, BWorkflow bw) => (method, template) switch
     {
         (_, "/api/rounds/{id}") => (x => x.RoundId, new { name = "改名", version = 1 }),
         (_, "/api/inspections/{id}") => (x => x.InspectionId, new { unitId = b.UnitId, version = 1 }),
@@ -33,6 +34,26 @@ public class TenancyTests
         (_, "/api/measures/{id}") => (x => x.MeasureId, new { remarks = "改", version = 1 }),
         (_, "/api/organisations/{id}") => (x => x.DepartmentId, new { name = "改名", kind = "department", parentId = b.UnitId, version = 1 }),
         (_, "/api/people/{id}") => (x => x.PersonId, new { name = "改名", organisationId = b.DepartmentId, version = 1 }),
+        ("POST", "/api/measures/{id}/reports") => (x => x.MeasureId, new { done = "完成", percent = 50 }),
+        ("GET", "/api/measures/{id}/reports") => (x => x.MeasureId, null),
+        ("POST", "/api/measures/{id}/remarks") => (x => x.MeasureId, new { text = "督查意见" }),
+        ("GET", "/api/inspections/{id}/weekly") => (x => x.InspectionId, null),
+        ("GET", "/api/inspections/{id}/lights") => (x => x.InspectionId, null),
+        (_, "/api/measures/{id}/evidence") => (x => x.MeasureId, new { }),
+        ("GET", "/api/evidence/{id}") => (_ => bw.EvidenceId, null),
+        ("POST", "/api/measures/{id}/closure") => (x => x.MeasureId, new { statement = "已完成", evidenceIds = new[] { bw.EvidenceId } }),
+        ("POST", "/api/measures/{id}/extension") => (x => x.MeasureId, new { newDeadline = "2030-01-01", reason = "延期" }),
+        ("GET", "/api/measures/{id}/requests") => (x => x.MeasureId, null),
+        ("GET", "/api/measures/{id}/deadlines") => (x => x.MeasureId, null),
+        ("POST", "/api/measures/{id}/reopen") => (x => x.MeasureId, new { reason = "回头看" }),
+        ("GET", "/api/requests/{id}") => (_ => bw.RequestId, null),
+        ("POST", "/api/requests/{id}/approve") => (_ => bw.RequestId, new { opinion = "同意" }),
+        ("POST", "/api/requests/{id}/return") => (_ => bw.RequestId, new { opinion = "退回" }),
+        ("POST", "/api/inbox/{id}/read") => (_ => bw.ReminderId, null),
+        (_, "/api/problems/{id}/figures") => (x => x.ProblemId, new { kind = "meetings", value = 1 }),
+        ("DELETE", "/api/figures/{id}") => (_ => bw.FigureId, null),
+        (_, "/api/units/{id}/approval-chain") => (x => x.UnitId, new { steps = new[] { "office" } }),
+        (_, "/api/rules/{id}") => (_ => bw.RuleId, null),
         _ => throw new Xunit.Sdk.XunitException($"{method} {template} has no tenancy case: add one to TenancyTests"),
     };
 
@@ -41,6 +62,7 @@ public class TenancyTests
     {
         await using var app = await TestApp.StartAsync(provider);
         var w = await app.SeedWorldAsync();
+        var bw = await SeedWorkflowOfBAsync(app, w.B);
         var openApi = JsonNode.Parse(await app.Anonymous().GetStringAsync("/openapi/v1.json"))!;
         var users = new[] { "unit_admin-a", "leader-a", "owner-a", "viewer-a" };
         var clients = new Dictionary<string, HttpClient>();
@@ -54,7 +76,7 @@ public class TenancyTests
             {
                 var verb = method.ToUpperInvariant();
                 if (verb is "PARAMETERS") continue;
-                var (id, body) = Case(verb, template, w.B);
+                var (id, body) = Case(verb, template, w.B, bw);
                 var url = template.Replace("{id}", id(w.B).ToString());
                 foreach (var (user, client) in clients)
                 {
@@ -73,9 +95,44 @@ public class TenancyTests
 
         // Nothing of B changed.
         await using var db = app.Open();
+        Assert.Equal(1, db.ClosureRequests.Single(r => r.Id == bw.RequestId).Version);
+        Assert.Empty(db.ProgressReports);
+        Assert.Empty(db.ApprovalSteps);
+        Assert.Single(db.OutcomeFigures);
+        Assert.Single(db.Rules);
+        Assert.Null(db.Reminders.Single(r => r.Id == bw.ReminderId).ReadAt);
         Assert.Equal(1, db.Measures.Single(m => m.Id == w.B.MeasureId).Version);
         Assert.Equal("学习贯彻不深入", db.Problems.Single(p => p.Id == w.B.ProblemId).Title);
         Assert.Single(db.Categories.Where(c => c.InspectionId == w.B.InspectionId));
+    }
+
+    sealed record BWorkflow(long EvidenceId, long RequestId, long ReminderId, long FigureId, long RuleId);
+
+    /// <summary>An evidence file and a pending closure request of unit B, for the workflow endpoints.</summary>
+    static async Task<BWorkflow> SeedWorkflowOfBAsync(TestApp app, UnitWorld b)
+    {
+        await using var db = app.Open();
+        var file = new EvidenceFile
+        {
+            UnitId = b.UnitId, MeasureId = b.MeasureId, FileName = "b.pdf", ContentType = "application/pdf", Size = 8, Sha256 = new string('0', 64),
+            Content = "%PDF-1.4"u8.ToArray(),
+        };
+        var request = new ClosureRequest { MeasureId = b.MeasureId, UnitId = b.UnitId, Statement = "区卫生健康委员会已整改", Chain = "leader,unit_admin,office" };
+        var ownerB = db.Users.Single(u => u.UserName == "owner-b").Id;
+        var reminder = new Reminder
+        {
+            UserId = ownerB, Kind = "report_due", Subject = $"measure:{b.MeasureId}", Period = "2022-06-27",
+            Key = Reminder.KeyOf(ownerB, "report_due", $"measure:{b.MeasureId}", "2022-06-27"), Title = "区卫生健康委员会周汇报", UnitId = b.UnitId,
+        };
+        db.EvidenceFiles.Add(file);
+        db.ClosureRequests.Add(request);
+        db.Reminders.Add(reminder);
+        var figure = new OutcomeFigure { UnitId = b.UnitId, ProblemId = b.ProblemId, Kind = "funds_yuan", Value = 2730, Unit = "元" };
+        var rule = new RuleDocument { UnitId = b.UnitId, Title = "区卫生健康委员会学习制度", ProblemIds = [b.ProblemId] };
+        db.OutcomeFigures.Add(figure);
+        db.Rules.Add(rule);
+        await db.SaveChangesAsync();
+        return new BWorkflow(file.Id, request.Id, reminder.Id, figure.Id, rule.Id);
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -84,7 +141,7 @@ public class TenancyTests
         await using var app = await TestApp.StartAsync(provider);
         var w = await app.SeedWorldAsync();
         var c = await app.ClientFor("unit_admin-a");
-        foreach (var url in new[] { "/api/inspections", "/api/rounds", "/api/organisations", "/api/people", $"/api/inspections?unitId={w.B.UnitId}", $"/api/people?unitId={w.B.UnitId}" })
+        foreach (var url in new[] { "/api/inspections", "/api/rounds", "/api/organisations", "/api/people", "/api/lights", "/api/lights/red", "/api/inbox", "/api/rules", "/api/outcomes", $"/api/inspections?unitId={w.B.UnitId}", $"/api/people?unitId={w.B.UnitId}" })
         {
             var text = await (await c.GetAsync(url)).Content.ReadAsStringAsync();
             Assert.DoesNotContain("区卫生健康委员会", text);

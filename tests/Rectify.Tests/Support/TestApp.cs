@@ -24,11 +24,19 @@ public sealed class TestApp : IAsyncDisposable
     public required FakeTimeProvider Clock { get; init; }
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<TestApp> StartAsync(string provider)
+    /// <param name="provider">sqlite or postgresql.</param>
+    /// <param name="settings">Configuration values, e.g. ("Rectify:Workflow:MaxEvidenceBytes", "1024").</param>
+    public static async Task<TestApp> StartAsync(string provider, params (string Key, string Value)[] settings)
     {
         var db = await TestDatabases.CreateAsync(provider);
         var clock = new FakeTimeProvider(new DateTimeOffset(2022, 6, 27, 1, 0, 0, TimeSpan.Zero));
-        var app = RectifyServer.Build(new ServerSettings(db) { Clock = clock }, b => b.WebHost.UseTestServer());
+        var app = RectifyServer.Build(new ServerSettings(db) { Clock = clock }, b =>
+        {
+            b.WebHost.UseTestServer();
+            // The reminder job runs only when a test asks for it (ReminderTests), never on the side.
+            b.Configuration["Rectify:Reminders:Enabled"] = "false";
+            foreach (var (key, value) in settings) b.Configuration[key] = value;
+        });
         await app.StartAsync();
         return new TestApp { App = app, Db = db, Clock = clock };
     }
