@@ -8,6 +8,7 @@ using Rectify.Core.Data;
 using Rectify.Core.Ledger;
 using Rectify.Ledger;
 using Rectify.Organisations;
+using Rectify.Supervision;
 
 namespace Rectify.Hosting;
 
@@ -82,6 +83,7 @@ public static class RectifyServer
         app.MapOrganisationsApi();
         app.MapInspectionsApi();
         app.MapLedgerApi();
+        app.MapSupervisionApi();
         app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
         return app;
     }
