@@ -30,6 +30,10 @@ public class TenancyTests
         ("PUT", "/api/problems/{id}/measures/order") => (x => x.ProblemId, new { ids = new[] { b.MeasureId } }),
         (_, "/api/measures/{id}") => (x => x.MeasureId, new { remarks = "改", version = 1 }),
         (_, "/api/organisations/{id}") => (x => x.DepartmentId, new { name = "改名", kind = "department", parentId = b.UnitId, version = 1 }),
+        ("GET", "/api/rounds/{id}/figures") => (x => x.RoundId, null),
+        ("GET", "/api/rounds/{id}/summary") => (x => x.RoundId, null),
+        ("GET", "/api/rounds/{id}/clusters") => (x => x.RoundId, null),
+        ("GET", "/api/problems/{id}/similar") => (x => x.ProblemId, null),
         (_, "/api/people/{id}") => (x => x.PersonId, new { name = "改名", organisationId = b.DepartmentId, version = 1 }),
         _ => throw new Xunit.Sdk.XunitException($"{method} {template} has no tenancy case: add one to TenancyTests"),
     };
