@@ -77,10 +77,11 @@ public static class GetRoundFigures
         var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var outcomes = await OutcomesAsync(db, inspectionIds, problems.Select(p => p.Id).ToHashSet(), q.AsOf is { } d2 ? FigureQuery.Cutoff(d2) : null, ct);
 
+        var byUnit = problems.ToLookup(p => p.UnitId);
         var units = unitIds
             .Select(u =>
             {
-                var f = StatusRules.Count(problems.Where(p => p.UnitId == u).Select(p => statuses[p.Id]));
+                var f = StatusRules.Count(byUnit[u].Select(p => statuses[p.Id]));
                 return new UnitFigures(u, names.GetValueOrDefault(u, "?"), f, f.RateText, outcomes.GetValueOrDefault(u, OutcomeTotals.Zero));
             })
             .OrderBy(u => u.Figures.Rate).ThenBy(u => u.UnitName, StringComparer.Ordinal).ToList();
@@ -130,7 +131,8 @@ public static class GetRoundFigures
         var ids = await inspectionIds.ToListAsync(ct);
         var idSet = ids.ToHashSet();
         var problems = new List<ProblemRow>();
-        foreach (var (id, unit, after) in await LastStatesAsync(db, nameof(Problem), cutoff, ct))
+        var units = inspectionIds.Join(db.Inspections, id => id, i => i.Id, (_, i) => (long?)i.UnitId);
+        foreach (var (id, unit, after) in await LastStatesAsync(db, nameof(Problem), cutoff, units, ct))
         {
             var inspection = Long(after, nameof(Problem.InspectionId));
             if (!idSet.Contains(inspection)) continue;
@@ -140,7 +142,7 @@ public static class GetRoundFigures
         }
         var problemIds = problems.Select(p => p.Id).ToHashSet();
         var measures = new HashSet<MeasureRow>();
-        foreach (var (_, _, after) in await LastStatesAsync(db, nameof(Measure), cutoff, ct))
+        foreach (var (_, _, after) in await LastStatesAsync(db, nameof(Measure), cutoff, units, ct))
         {
             if (!idSet.Contains(Long(after, nameof(Measure.InspectionId)))) continue;
             var problem = Long(after, nameof(Measure.ProblemId));
@@ -153,9 +155,10 @@ public static class GetRoundFigures
     static long Long(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
 
     /// <summary>Last state before the cutoff of every entity of a type, skipping deleted ones; one grouped query.</summary>
-    static async Task<List<(long Id, long UnitId, JsonElement After)>> LastStatesAsync(RectifyDb db, string type, DateTime cutoff, CancellationToken ct)
+    static async Task<List<(long Id, long UnitId, JsonElement After)>> LastStatesAsync(RectifyDb db, string type, DateTime cutoff, IQueryable<long?> unitIds, CancellationToken ct)
     {
-        var last = db.AuditEvents.Where(a => a.EntityType == type && a.At < cutoff && a.EntityId != null && (a.Action == "created" || a.Action == "updated" || a.Action == "deleted"))
+        var last = db.AuditEvents.Where(a => a.EntityType == type && a.At < cutoff && a.EntityId != null && unitIds.Contains(a.UnitId)
+                                             && (a.Action == "created" || a.Action == "updated" || a.Action == "deleted"))
             .GroupBy(a => a.EntityId).Select(g => g.Max(a => a.Sequence));
         var rows = db.AuditEvents.AsNoTracking().Where(a => last.Contains(a.Sequence) && a.Action != "deleted" && a.After != null);
         if (!db.Scope.All)
@@ -164,7 +167,7 @@ public static class GetRoundFigures
             rows = rows.Where(a => a.UnitId != null && units.Contains(a.UnitId.Value));
         }
         var list = await rows.Select(a => new { a.EntityId, a.UnitId, a.After }).ToListAsync(ct);
-        return [.. list.Select(a => (a.EntityId!.Value, a.UnitId ?? 0, JsonDocument.Parse(a.After!).RootElement))];
+        return [.. list.Select(a => (a.EntityId!.Value, a.UnitId ?? 0, JsonSerializer.Deserialize<JsonElement>(a.After!)))];
     }
 
     /// <summary>Outcome figures of the selected problems (and their measures), summed per unit and kind in SQL; rule documents linked to them.</summary>
@@ -189,9 +192,10 @@ public static class GetRoundFigures
         var ruleCounts = rules.Where(r => r.ProblemIds.Any(problemIds.Contains)).GroupBy(r => r.UnitId).ToDictionary(g => g.Key, g => g.Count());
 
         var result = new Dictionary<long, OutcomeTotals>();
+        var sumsByUnit = sums.ToLookup(s => s.UnitId);
         foreach (var u in sums.Select(s => s.UnitId).Union(ruleCounts.Keys))
         {
-            decimal Sum(params string[] kinds) => sums.Where(s => s.UnitId == u && kinds.Contains(s.Kind)).Sum(s => s.Sum);
+            decimal Sum(params string[] kinds) => sumsByUnit[u].Where(s => kinds.Contains(s.Kind)).Sum(s => s.Sum);
             result[u] = new OutcomeTotals(Sum(OutcomeKinds.People), Sum(OutcomeKinds.Rules), ruleCounts.GetValueOrDefault(u), Sum(OutcomeKinds.Funds), Sum(OutcomeKinds.Meetings));
         }
         return result;
