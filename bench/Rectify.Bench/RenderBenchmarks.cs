@@ -4,7 +4,9 @@ using BenchmarkDotNet.Running;
 using Rectify.Core.Documents;
 using Rectify.Core.Ledger;
 
-BenchmarkRunner.Run<RenderBenchmarks>(args: args);
+// Without arguments: the render benchmarks, as before. With arguments (e.g. --filter '*Similarity*'): the switcher.
+if (args.Length == 0) BenchmarkRunner.Run<RenderBenchmarks>(args: args);
+else BenchmarkSwitcher.FromTypes([typeof(RenderBenchmarks), typeof(SimilarityBenchmarks)]).Run(args);
 
 /// <summary>Rendering the seed-shaped notice in-process (target: under 200 ms for the DOCX).</summary>
 [MemoryDiagnoser]

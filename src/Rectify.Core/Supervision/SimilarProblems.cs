@@ -77,13 +77,16 @@ public sealed class ProblemIndex
     }
 
     /// <summary>Similarity of one indexed problem to every other with a shared term, via the postings.</summary>
-    public Dictionary<int, double> Scores(long problemId)
+    public Dictionary<int, double> Scores(long problemId, int maxPostings = int.MaxValue)
     {
         var scores = new Dictionary<int, double>();
         if (!_row.TryGetValue(problemId, out var d)) return scores;
         foreach (var (t, w) in _vectors[d])
+        {
+            if (_postings[t].Count > maxPostings) continue;
             foreach (var (other, w2) in _postings[t])
                 if (other != d) scores[other] = scores.GetValueOrDefault(other) + w * w2;
+        }
         return scores;
     }
 
@@ -95,7 +98,8 @@ public sealed class ProblemIndex
     {
         if (!_row.TryGetValue(problemId, out var d)) return [];
         var self = _docs[d];
-        return [.. Scores(problemId).Where(kv => kv.Value >= min && _docs[kv.Key].InspectionId != self.InspectionId && visible(_docs[kv.Key]))
+        // Terms in more than a tenth of a large index carry almost no weight; skipping them keeps a query fast.
+        return [.. Scores(problemId, Math.Max(1000, _docs.Length / 10)).Where(kv => kv.Value >= min && _docs[kv.Key].InspectionId != self.InspectionId && visible(_docs[kv.Key]))
             .OrderByDescending(kv => kv.Value).ThenBy(kv => _docs[kv.Key].Id).Take(take).Select(kv => Hit(kv.Key, kv.Value))];
     }
 
@@ -108,6 +112,8 @@ public sealed class ProblemIndex
     /// <summary>
     /// Clusters of the given problems: pairs in different units whose similarity reaches <paramref name="threshold"/>
     /// are joined (union-find); clusters spanning at least two units, largest first. Labelled by their most central problem.
+    /// On a large index the most common terms (in more than 2% of the problems, and more than 200) are skipped when
+    /// pairing: their weight is small and their postings would make the pairing quadratic.
     /// </summary>
     public IReadOnlyList<ProblemCluster> Clusters(IReadOnlyCollection<long> problemIds, double threshold)
     {
@@ -116,7 +122,7 @@ public sealed class ProblemIndex
         int Find(int x) { while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; }
         var degree = new Dictionary<int, double>();
         foreach (var d in members)
-            foreach (var (other, score) in Scores(_docs[d].Id))
+            foreach (var (other, score) in Scores(_docs[d].Id, Math.Max(200, _docs.Length / 50)))
             {
                 if (other <= d || !members.Contains(other) || score < threshold || _docs[other].UnitId == _docs[d].UnitId) continue;
                 var (a, b) = (Find(d), Find(other));
@@ -137,7 +143,7 @@ public sealed class ProblemIndex
 
 /// <summary>
 /// 举一反三: similar problems and clusters. The index covers every problem of the database (built with no scope) and
-/// is cached per database; it is rebuilt when the data version (the last audit sequence) changes. Results are always
+/// is cached per database; it is rebuilt when the data version (the last audit sequence of a problem or inspection) changes. Results are always
 /// filtered by the caller's scope.
 /// </summary>
 public static class ProblemSimilarity
@@ -151,7 +157,9 @@ public static class ProblemSimilarity
     public static async Task<ProblemIndex> IndexAsync(RectifyDb db, CancellationToken ct = default)
     {
         var key = db.ProviderName + "|" + db.Database.GetConnectionString();
-        var version = await db.AuditEvents.MaxAsync(a => (long?)a.Sequence, ct) ?? 0;
+        // The data version: the last audit event of a problem or an inspection (a change of text, unit or round).
+        var version = await db.AuditEvents.Where(a => a.EntityType == nameof(Ledger.Problem) || a.EntityType == nameof(Ledger.Inspection))
+            .MaxAsync(a => (long?)a.Sequence, ct) ?? 0;
         if (Cache.TryGetValue(key, out var hit) && hit.Version == version) return hit.Index;
         await Building.WaitAsync(ct);
         try
