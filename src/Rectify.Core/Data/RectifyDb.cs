@@ -95,6 +95,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         {
             e.HasIndex(p => new { p.CategoryId, p.Ordinal });
             e.HasIndex(p => p.InspectionId);
+            e.HasIndex(p => p.CarriedFromProblemId);
             e.Ignore(p => p.Status);
             e.HasMany(p => p.Measures).WithOne().HasForeignKey(m => m.ProblemId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Core.Access;
@@ -5,6 +6,8 @@ using Rectify.Core.Data;
 using Rectify.Core.Supervision;
 
 namespace Rectify.Supervision;
+
+public sealed record CarryOverRequest([Required(ErrorMessage = "必须指定目标轮次 toRoundId。")] long? ToRoundId);
 
 /// <summary>
 /// The inspection office's (巡察办) cross-unit views: round-wide and year-wide figures with their drill-down and summary
@@ -24,6 +27,8 @@ public static class SupervisionApi
         api.MapGet("/problems/{id:long}/similar", Similar).WithSummary("举一反三：其他单位和以往轮次的相似问题");
         api.MapGet("/rounds/{id:long}/clusters", Clusters).WithSummary("举一反三：本轮次各单位的共性问题分组");
         api.MapGet("/search", Search).WithSummary("全文检索问题、措施、周汇报和制度");
+        api.MapPost("/rounds/{id:long}/carry-over", CarryOverRound).WithSummary("将本轮未完成整改的问题结转到后续轮次或回头看（巡察办）");
+        api.MapGet("/problems/{id:long}/history", History).WithSummary("问题的结转历史（本问题及其在以往轮次中的原问题）");
     }
 
     static async Task<IResult> RoundFigures(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, CancellationToken ct)
@@ -69,6 +74,19 @@ public static class SupervisionApi
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("共性问题分组仅供巡察办查看。");
         if (threshold is <= 0 or > 1) return Guard.Invalid("threshold", "相似度阈值须在 0–1 之间。");
         return TypedResults.Ok(await ProblemSimilarity.ClustersAsync(db, id, threshold ?? ProblemSimilarity.ClusterThreshold, ct));
+    }
+
+    static async Task<IResult> CarryOverRound(long id, CarryOverRequest req, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(Guard.OfficeEditors)) return Guard.Forbidden("结转仅由巡察办操作。");
+        return TypedResults.Ok(await CarryOver.RunAsync(db, id, req.ToRoundId!.Value, ct));
+    }
+
+    static async Task<IResult> History(long id, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
+        return TypedResults.Ok(await CarryOver.HistoryAsync(db, id, ct));
     }
 
     static async Task<IResult> Search(string? q, long? unitId, long? roundId, string? status, string? kind, int? take, RectifyDb db, CancellationToken ct)

@@ -34,6 +34,8 @@ public class TenancyTests
         ("GET", "/api/rounds/{id}/summary") => (x => x.RoundId, null),
         ("GET", "/api/rounds/{id}/clusters") => (x => x.RoundId, null),
         ("GET", "/api/problems/{id}/similar") => (x => x.ProblemId, null),
+        ("GET", "/api/problems/{id}/history") => (x => x.ProblemId, null),
+        ("POST", "/api/rounds/{id}/carry-over") => (x => x.RoundId, new { toRoundId = b.RoundId }),
         (_, "/api/people/{id}") => (x => x.PersonId, new { name = "改名", organisationId = b.DepartmentId, version = 1 }),
         _ => throw new Xunit.Sdk.XunitException($"{method} {template} has no tenancy case: add one to TenancyTests"),
     };

@@ -405,6 +405,9 @@ namespace Rectify.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CarriedFromProblemId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CategoryId")
                         .HasColumnType("INTEGER");
 
@@ -441,6 +444,8 @@ namespace Rectify.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CarriedFromProblemId");
 
                     b.HasIndex("InspectionId");
 
