@@ -35,6 +35,8 @@ public class TenancyTests
         ("GET", "/api/rounds/{id}/clusters") => (x => x.RoundId, null),
         ("GET", "/api/problems/{id}/similar") => (x => x.ProblemId, null),
         ("GET", "/api/problems/{id}/history") => (x => x.ProblemId, null),
+        (_, "/api/rounds/{id}/evaluation-sheet") => (x => x.RoundId, new { name = "评分表", criteria = new[] { new { code = "a", title = "甲", maxScore = 100 } }, grades = new[] { new { grade = "好", minScore = 0 } } }),
+        (_, "/api/rounds/{id}/evaluations") => (x => x.RoundId, new { unitId = b.UnitId, scores = new Dictionary<string, decimal>() }),
         ("POST", "/api/rounds/{id}/carry-over") => (x => x.RoundId, new { toRoundId = b.RoundId }),
         (_, "/api/people/{id}") => (x => x.PersonId, new { name = "改名", organisationId = b.DepartmentId, version = 1 }),
         _ => throw new Xunit.Sdk.XunitException($"{method} {template} has no tenancy case: add one to TenancyTests"),
