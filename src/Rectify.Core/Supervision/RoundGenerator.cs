@@ -65,6 +65,7 @@ public sealed class RoundGenerator(int seed = 1)
         var round = new InspectionRound { Name = roundName, OfficeId = officeId, Start = feedback.AddMonths(-3), End = feedback };
         db.Rounds.Add(round);
         await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
         var unitIds = new List<long>();
         var inspectionIds = new List<long>();
         int problems = 0, measures = 0;
@@ -101,6 +102,8 @@ public sealed class RoundGenerator(int seed = 1)
             await db.SaveChangesAsync(ct);
             unitIds.Add(unit.Id);
             inspectionIds.Add(inspection.Id);
+            // Keep the change tracker small: every save scans what it tracks.
+            db.ChangeTracker.Clear();
         }
         return new GeneratedRound(round.Id, unitIds, inspectionIds, problems, measures);
     }
