@@ -7,6 +7,7 @@ using Rectify.Core.Access;
 using Rectify.Core.Audit;
 using Rectify.Core.Ledger;
 using Rectify.Core.Organisations;
+using Rectify.Core.Supervision;
 using Rectify.Core.Workflow;
 
 namespace Rectify.Core.Data;
@@ -46,6 +47,8 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     public DbSet<Reminder> Reminders => Set<Reminder>();
     public DbSet<RuleDocument> Rules => Set<RuleDocument>();
     public DbSet<OutcomeFigure> OutcomeFigures => Set<OutcomeFigure>();
+    public DbSet<EvaluationSheet> EvaluationSheets => Set<EvaluationSheet>();
+    public DbSet<UnitEvaluation> UnitEvaluations => Set<UnitEvaluation>();
     public DbSet<User> Users => Set<User>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -99,6 +102,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         {
             e.HasIndex(p => new { p.CategoryId, p.Ordinal });
             e.HasIndex(p => p.InspectionId);
+            e.HasIndex(p => p.CarriedFromProblemId);
             e.Ignore(p => p.Status);
             e.HasMany(p => p.Measures).WithOne().HasForeignKey(m => m.ProblemId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -154,6 +158,18 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         });
         b.Entity<RuleDocument>(e => e.HasIndex(r => r.UnitId));
         b.Entity<OutcomeFigure>(e => e.HasIndex(f => f.ProblemId));
+        b.Entity<EvaluationSheet>(e =>
+        {
+            e.HasIndex(s => s.RoundId).IsUnique();
+            e.Ignore(s => s.Criteria);
+            e.Ignore(s => s.Grades);
+            e.HasOne<InspectionRound>().WithMany().HasForeignKey(s => s.RoundId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<UnitEvaluation>(e =>
+        {
+            e.HasIndex(x => new { x.RoundId, x.UnitId }).IsUnique();
+            e.HasOne<InspectionRound>().WithMany().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Cascade);
+        });
         b.Entity<User>(e => e.HasIndex(u => u.UserName).IsUnique());
         b.Entity<ApiToken>(e => e.HasIndex(t => t.TokenHash).IsUnique());
         b.Entity<AuditEvent>(e =>

@@ -87,6 +87,8 @@ public sealed class Problem : Entity, IUnitOwned
     public string? Outcome { get; set; }
     /// <summary>Status stated for a problem that has no measures yet (from an imported notice); otherwise derived.</summary>
     public MeasureStatus? StatedStatus { get; set; }
+    /// <summary>The unfinished problem of an earlier round this one carries over (结转/回头看), with its history.</summary>
+    public long? CarriedFromProblemId { get; set; }
     public List<Measure> Measures { get; set; } = [];
 
     /// <summary>The problem's status: derived from its measures (StatusRules), or the stated one while it has none.</summary>

@@ -11,6 +11,7 @@ using Rectify.Core.Workflow;
 using Rectify.Ledger;
 using Rectify.Organisations;
 using Rectify.Workflow;
+using Rectify.Supervision;
 
 namespace Rectify.Hosting;
 
@@ -89,6 +90,7 @@ public static class RectifyServer
         app.MapLedgerApi();
         app.MapImportApi();
         app.MapWorkflowApi();
+        app.MapSupervisionApi();
         app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
         return app;
     }

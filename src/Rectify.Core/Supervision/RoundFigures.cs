@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Core.Data;
+using Rectify.Core.Ledger;
+
+namespace Rectify.Core.Supervision;
+
+/// <summary>
+/// Which inspections the figures cover: one round, or the inspections fed back in one year; optionally only some
+/// units; optionally as the ledger stood at the end of a past day (China time).
+/// </summary>
+public sealed record FigureQuery(long? RoundId = null, int? Year = null, IReadOnlyList<long>? UnitIds = null, DateOnly? AsOf = null)
+{
+    /// <summary>The instant "as of a day" means: the end of that day in China Standard Time (UTC+8).</summary>
+    public static DateTime Cutoff(DateOnly day) => day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddHours(-8);
+}
+
+/// <summary>Outcome figures summed (整改成效): people handled, rules made (figures and rule documents), money, meetings.</summary>
+public sealed record OutcomeTotals(decimal PeopleHandled, decimal RulesMade, int RuleDocuments, decimal FundsYuan, decimal Meetings)
+{
+    public static readonly OutcomeTotals Zero = new(0, 0, 0, 0, 0);
+    public OutcomeTotals Plus(OutcomeTotals o) => new(PeopleHandled + o.PeopleHandled, RulesMade + o.RulesMade, RuleDocuments + o.RuleDocuments,
+        FundsYuan + o.FundsYuan, Meetings + o.Meetings);
+}
+
+/// <summary>One unit's row of the round-wide table.</summary>
+public sealed record UnitFigures(long UnitId, string UnitName, CompletionFigures Figures, string RateText, OutcomeTotals Outcomes);
+
+/// <summary>A problem behind a figure ("unfinished", "basically completed"): which, in which unit, in what status.</summary>
+public sealed record FigureItem(long ProblemId, long UnitId, long InspectionId, MeasureStatus Status);
+
+/// <summary>Round-wide or year-wide figures, with the units and the items behind them.</summary>
+public sealed record RoundFiguresReport(
+    long? RoundId, string? RoundName, int? Year, DateOnly? AsOf,
+    CompletionFigures Figures, string RateText, OutcomeTotals Outcomes,
+    IReadOnlyList<UnitFigures> Units, IReadOnlyList<FigureItem> Unfinished, IReadOnlyList<FigureItem> BasicallyCompleted)
+{
+    /// <summary>The sentence a published notice uses: 巡察反馈的697个问题，完成整改688个，基本完成4个，未完成5个，总体完成率98.71%.</summary>
+    public string Sentence => SummaryDocument.Sentence(Figures);
+}
+
+/// <summary>
+/// Computes round-wide figures in a fixed number of grouped queries (inspections, problems, distinct measure statuses
+/// per problem, outcome sums per unit and kind, rule documents), whatever the number of units. Every count goes through
+/// <see cref="StatusRules"/>. For a past date each problem's and measure's state is rebuilt from the audit trail.
+/// </summary>
+public static class GetRoundFigures
+{
+    /// <summary>Problem row as needed to derive its status.</summary>
+    public sealed record ProblemRow(long Id, long UnitId, long InspectionId, MeasureStatus? StatedStatus);
+
+    /// <summary>One distinct status among a problem's measures.</summary>
+    public sealed record MeasureRow(long ProblemId, MeasureStatus Status);
+
+    public static async Task<RoundFiguresReport> RunAsync(RectifyDb db, FigureQuery q, CancellationToken ct = default)
+    {
+        string? roundName = null;
+        if (q.RoundId is { } rid)
+            roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
+        var inspections = Inspections(db, q);
+        var inspectionIds = inspections.Select(i => i.Id);
+
+        List<ProblemRow> problems;
+        List<MeasureRow> measures;
+        if (q.AsOf is { } day)
+            (problems, measures) = await AsOfAsync(db, inspectionIds, FigureQuery.Cutoff(day), ct);
+        else
+        {
+            problems = await db.Problems.AsNoTracking().Where(p => inspectionIds.Contains(p.InspectionId))
+                .Select(p => new ProblemRow(p.Id, p.UnitId, p.InspectionId, p.StatedStatus)).ToListAsync(ct);
+            measures = await db.Measures.AsNoTracking().Where(m => inspectionIds.Contains(m.InspectionId))
+                .GroupBy(m => new { m.ProblemId, m.Status }).Select(g => new MeasureRow(g.Key.ProblemId, g.Key.Status)).ToListAsync(ct);
+        }
+
+        var statuses = DeriveStatuses(problems, measures);
+        var unitIds = await inspections.Select(i => i.UnitId).Distinct().ToListAsync(ct);
+        var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var outcomes = await OutcomesAsync(db, inspectionIds, problems.Select(p => p.Id).ToHashSet(), q.AsOf is { } d2 ? FigureQuery.Cutoff(d2) : null, ct);
+
+        var byUnit = problems.ToLookup(p => p.UnitId);
+        var units = unitIds
+            .Select(u =>
+            {
+                var f = StatusRules.Count(byUnit[u].Select(p => statuses[p.Id]));
+                return new UnitFigures(u, names.GetValueOrDefault(u, "?"), f, f.RateText, outcomes.GetValueOrDefault(u, OutcomeTotals.Zero));
+            })
+            .OrderBy(u => u.Figures.Rate).ThenBy(u => u.UnitName, StringComparer.Ordinal).ToList();
+        var total = StatusRules.Count(problems.Select(p => statuses[p.Id]));
+        var items = problems.Select(p => new FigureItem(p.Id, p.UnitId, p.InspectionId, statuses[p.Id])).OrderBy(i => i.ProblemId).ToList();
+        return new RoundFiguresReport(q.RoundId, roundName, q.Year, q.AsOf, total, total.RateText,
+            units.Aggregate(OutcomeTotals.Zero, (a, u) => a.Plus(u.Outcomes)), units,
+            [.. items.Where(i => !StatusRules.IsCompleted(i.Status) && i.Status != MeasureStatus.BasicallyRectified)],
+            [.. items.Where(i => i.Status == MeasureStatus.BasicallyRectified)]);
+    }
+
+    /// <summary>The inspections selected by round or year and units, inside the caller's scope (query filter).</summary>
+    public static IQueryable<Inspection> Inspections(RectifyDb db, FigureQuery q)
+    {
+        var query = db.Inspections.AsNoTracking();
+        if (q.RoundId is { } rid) query = query.Where(i => i.RoundId == rid);
+        if (q.Year is { } y)
+        {
+            var from = new DateOnly(y, 1, 1);
+            var to = new DateOnly(y + 1, 1, 1);
+            query = query.Where(i => i.FeedbackDate >= from && i.FeedbackDate < to);
+        }
+        if (q.UnitIds is { Count: > 0 } units)
+        {
+            var list = units.ToList();
+            query = query.Where(i => list.Contains(i.UnitId));
+        }
+        return query;
+    }
+
+    /// <summary>Each problem's status: derived from its measures' statuses, or the stated one while it has none.</summary>
+    public static Dictionary<long, MeasureStatus> DeriveStatuses(IEnumerable<ProblemRow> problems, IEnumerable<MeasureRow> measures)
+    {
+        var byProblem = measures.GroupBy(m => m.ProblemId).ToDictionary(g => g.Key, g => g.Select(m => m.Status).Distinct().ToList());
+        return problems.ToDictionary(p => p.Id, p => byProblem.TryGetValue(p.Id, out var ms)
+            ? StatusRules.DeriveProblemStatus(ms)
+            : p.StatedStatus ?? StatusRules.DeriveProblemStatus([]));
+    }
+
+    /// <summary>
+    /// The problems and measure statuses as they stood at <paramref name="cutoff"/>: for each Problem and Measure the
+    /// last audit event before the cutoff gives its values (a row created later, or deleted before, does not count).
+    /// Audit events are not unit rows, so the caller's scope is applied explicitly.
+    /// </summary>
+    public static async Task<(List<ProblemRow> Problems, List<MeasureRow> Measures)> AsOfAsync(RectifyDb db, IQueryable<long> inspectionIds, DateTime cutoff, CancellationToken ct)
+    {
+        var ids = await inspectionIds.ToListAsync(ct);
+        var idSet = ids.ToHashSet();
+        var problems = new List<ProblemRow>();
+        var units = inspectionIds.Join(db.Inspections, id => id, i => i.Id, (_, i) => (long?)i.UnitId);
+        foreach (var (id, unit, after) in await LastStatesAsync(db, nameof(Problem), cutoff, units, ct))
+        {
+            var inspection = Long(after, nameof(Problem.InspectionId));
+            if (!idSet.Contains(inspection)) continue;
+            var stated = after.TryGetProperty(nameof(Problem.StatedStatus), out var s) && s.ValueKind == JsonValueKind.String
+                ? s.Deserialize<MeasureStatus>() : (MeasureStatus?)null;
+            problems.Add(new ProblemRow(id, unit, inspection, stated));
+        }
+        var problemIds = problems.Select(p => p.Id).ToHashSet();
+        var measures = new HashSet<MeasureRow>();
+        foreach (var (_, _, after) in await LastStatesAsync(db, nameof(Measure), cutoff, units, ct))
+        {
+            if (!idSet.Contains(Long(after, nameof(Measure.InspectionId)))) continue;
+            var problem = Long(after, nameof(Measure.ProblemId));
+            if (!problemIds.Contains(problem)) continue;
+            measures.Add(new MeasureRow(problem, after.GetProperty(nameof(Measure.Status)).Deserialize<MeasureStatus>()));
+        }
+        return (problems, [.. measures]);
+    }
+
+    static long Long(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+
+    /// <summary>Last state before the cutoff of every entity of a type, skipping deleted ones; one grouped query.</summary>
+    static async Task<List<(long Id, long UnitId, JsonElement After)>> LastStatesAsync(RectifyDb db, string type, DateTime cutoff, IQueryable<long?> unitIds, CancellationToken ct)
+    {
+        var last = db.AuditEvents.Where(a => a.EntityType == type && a.At < cutoff && a.EntityId != null && unitIds.Contains(a.UnitId)
+                                             && (a.Action == "created" || a.Action == "updated" || a.Action == "deleted"))
+            .GroupBy(a => a.EntityId).Select(g => g.Max(a => a.Sequence));
+        var rows = db.AuditEvents.AsNoTracking().Where(a => last.Contains(a.Sequence) && a.Action != "deleted" && a.After != null);
+        if (!db.Scope.All)
+        {
+            var units = db.Scope.UnitIds;
+            rows = rows.Where(a => a.UnitId != null && units.Contains(a.UnitId.Value));
+        }
+        var list = await rows.Select(a => new { a.EntityId, a.UnitId, a.After }).ToListAsync(ct);
+        return [.. list.Select(a => (a.EntityId!.Value, a.UnitId ?? 0, JsonSerializer.Deserialize<JsonElement>(a.After!)))];
+    }
+
+    /// <summary>Outcome figures of the selected problems (and their measures), summed per unit and kind in SQL; rule documents linked to them.</summary>
+    static async Task<Dictionary<long, OutcomeTotals>> OutcomesAsync(RectifyDb db, IQueryable<long> inspectionIds, HashSet<long> problemIds, DateTime? cutoff, CancellationToken ct)
+    {
+        var problemQuery = db.Problems.Where(p => inspectionIds.Contains(p.InspectionId)).Select(p => p.Id);
+        var measureQuery = db.Measures.Where(m => inspectionIds.Contains(m.InspectionId)).Select(m => m.Id);
+        var figures = db.OutcomeFigures.AsNoTracking()
+            .Where(f => (f.ProblemId != null && problemQuery.Contains(f.ProblemId.Value)) || (f.MeasureId != null && measureQuery.Contains(f.MeasureId.Value)));
+        if (cutoff is { } c)
+            figures = figures.Where(f => db.AuditEvents.Any(a => a.EntityType == nameof(Workflow.OutcomeFigure) && a.EntityId == f.Id && a.Action == "created" && a.At < c));
+        var sums = await figures.GroupBy(f => new { f.UnitId, f.Kind }).Select(g => new { g.Key.UnitId, g.Key.Kind, Sum = g.Sum(f => f.Value) }).ToListAsync(ct);
+
+        var unitIds = await db.Inspections.Where(i => inspectionIds.Contains(i.Id)).Select(i => i.UnitId).Distinct().ToListAsync(ct);
+        var rulesQuery = db.Rules.AsNoTracking().Where(r => unitIds.Contains(r.UnitId));
+        if (cutoff is { } c2)
+        {
+            var day = DateOnly.FromDateTime(c2.AddHours(8)).AddDays(-1);
+            rulesQuery = rulesQuery.Where(r => r.IssuedOn == null || r.IssuedOn <= day);
+        }
+        var rules = await rulesQuery.Select(r => new { r.UnitId, r.ProblemIds }).ToListAsync(ct);
+        var ruleCounts = rules.Where(r => r.ProblemIds.Any(problemIds.Contains)).GroupBy(r => r.UnitId).ToDictionary(g => g.Key, g => g.Count());
+
+        var result = new Dictionary<long, OutcomeTotals>();
+        var sumsByUnit = sums.ToLookup(s => s.UnitId);
+        foreach (var u in sums.Select(s => s.UnitId).Union(ruleCounts.Keys))
+        {
+            decimal Sum(params string[] kinds) => sumsByUnit[u].Where(s => kinds.Contains(s.Kind)).Sum(s => s.Sum);
+            result[u] = new OutcomeTotals(Sum(OutcomeKinds.People), Sum(OutcomeKinds.Rules), ruleCounts.GetValueOrDefault(u), Sum(OutcomeKinds.Funds), Sum(OutcomeKinds.Meetings));
+        }
+        return result;
+    }
+}
+
+/// <summary>The outcome figure kinds summed into the round-wide figures (as the importer and the workflow write them).</summary>
+public static class OutcomeKinds
+{
+    public static readonly string[] People = ["people", "people_disciplined", "people_handled"];
+    public static readonly string[] Rules = ["rules"];
+    public static readonly string[] Funds = ["funds_yuan"];
+    public static readonly string[] Meetings = ["meetings"];
+}

@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Core.Data;
+
+namespace Rectify.Core.Supervision;
+
+/// <summary>A problem as the similarity index sees it.</summary>
+public sealed record ProblemText(long Id, long UnitId, long InspectionId, long? RoundId, string Title, string? Description);
+
+/// <summary>A similar problem: which, where, and the cosine similarity (0–1).</summary>
+public sealed record SimilarProblem(long ProblemId, long UnitId, long InspectionId, long? RoundId, string Title, double Score);
+
+/// <summary>A cluster of similar problems across units: one sector-wide measure may answer them all.</summary>
+public sealed record ProblemCluster(string Label, int UnitCount, IReadOnlyList<SimilarProblem> Problems);
+
+/// <summary>
+/// TF-IDF over Chinese character bigrams and trigrams (no word segmentation), cosine similarity, an inverted index for
+/// queries. Immutable once built; <see cref="ProblemSimilarity"/> caches one per database and data version.
+/// </summary>
+public sealed class ProblemIndex
+{
+    readonly Dictionary<long, int> _row = [];
+    readonly ProblemText[] _docs;
+    readonly (int Term, float Weight)[][] _vectors;
+    readonly List<(int Doc, float Weight)>[] _postings;
+
+    public ProblemIndex(IReadOnlyList<ProblemText> problems)
+    {
+        _docs = [.. problems];
+        var terms = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new Dictionary<int, int>[_docs.Length];
+        var df = new List<int>();
+        for (int d = 0; d < _docs.Length; d++)
+        {
+            _row[_docs[d].Id] = d;
+            var tf = new Dictionary<int, int>();
+            foreach (var g in Grams(_docs[d].Title + "。" + _docs[d].Description))
+            {
+                if (!terms.TryGetValue(g, out var t)) { t = terms.Count; terms[g] = t; df.Add(0); }
+                tf[t] = tf.GetValueOrDefault(t) + 1;
+            }
+            foreach (var t in tf.Keys) df[t]++;
+            counts[d] = tf;
+        }
+        _postings = new List<(int, float)>[terms.Count];
+        for (int t = 0; t < _postings.Length; t++) _postings[t] = [];
+        _vectors = new (int, float)[_docs.Length][];
+        double n = _docs.Length;
+        for (int d = 0; d < _docs.Length; d++)
+        {
+            var v = counts[d].Select(kv => (Term: kv.Key, W: (1 + Math.Log(kv.Value)) * Math.Log((1 + n) / (1 + df[kv.Key])) + 1e-9)).ToList();
+            var norm = Math.Sqrt(v.Sum(x => x.W * x.W));
+            _vectors[d] = [.. v.Select(x => (x.Term, (float)(norm == 0 ? 0 : x.W / norm)))];
+            foreach (var (t, w) in _vectors[d]) _postings[t].Add((d, w));
+        }
+    }
+
+    public int Count => _docs.Length;
+    public bool Contains(long problemId) => _row.ContainsKey(problemId);
+
+    /// <summary>Character bigrams and trigrams of each run of letters, digits and CJK characters (punctuation splits runs).</summary>
+    public static IEnumerable<string> Grams(string text)
+    {
+        var run = new System.Text.StringBuilder();
+        foreach (var c in text.Append('。'))
+        {
+            if (char.IsLetterOrDigit(c)) { run.Append(char.ToLowerInvariant(c)); continue; }
+            if (run.Length > 0)
+            {
+                var s = run.ToString();
+                if (s.Length == 1) yield return s;
+                for (int i = 0; i + 2 <= s.Length; i++) yield return s.Substring(i, 2);
+                for (int i = 0; i + 3 <= s.Length; i++) yield return s.Substring(i, 3);
+                run.Clear();
+            }
+        }
+    }
+
+    /// <summary>Similarity of one indexed problem to every other with a shared term, via the postings.</summary>
+    public Dictionary<int, double> Scores(long problemId, int maxPostings = int.MaxValue)
+    {
+        var scores = new Dictionary<int, double>();
+        if (!_row.TryGetValue(problemId, out var d)) return scores;
+        foreach (var (t, w) in _vectors[d])
+        {
+            if (_postings[t].Count > maxPostings) continue;
+            foreach (var (other, w2) in _postings[t])
+                if (other != d) scores[other] = scores.GetValueOrDefault(other) + w * w2;
+        }
+        return scores;
+    }
+
+    /// <summary>
+    /// The most similar problems in other inspections (other units, earlier rounds of the same unit) among those
+    /// <paramref name="visible"/> accepts, best first.
+    /// </summary>
+    public IReadOnlyList<SimilarProblem> Similar(long problemId, int take, Func<ProblemText, bool> visible, double min = 0.05)
+    {
+        if (!_row.TryGetValue(problemId, out var d)) return [];
+        var self = _docs[d];
+        // Terms in more than a tenth of a large index carry almost no weight; skipping them keeps a query fast.
+        return [.. Scores(problemId, Math.Max(1000, _docs.Length / 10)).Where(kv => kv.Value >= min && _docs[kv.Key].InspectionId != self.InspectionId && visible(_docs[kv.Key]))
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => _docs[kv.Key].Id).Take(take).Select(kv => Hit(kv.Key, kv.Value))];
+    }
+
+    SimilarProblem Hit(int doc, double score)
+    {
+        var p = _docs[doc];
+        return new SimilarProblem(p.Id, p.UnitId, p.InspectionId, p.RoundId, p.Title, Math.Round(score, 4));
+    }
+
+    /// <summary>
+    /// Clusters of the given problems: pairs in different units whose similarity reaches <paramref name="threshold"/>
+    /// are joined (union-find); clusters spanning at least two units, largest first. Labelled by their most central problem.
+    /// On a large index the most common terms (in more than 2% of the problems, and more than 200) are skipped when
+    /// pairing: their weight is small and their postings would make the pairing quadratic.
+    /// </summary>
+    public IReadOnlyList<ProblemCluster> Clusters(IReadOnlyCollection<long> problemIds, double threshold)
+    {
+        var members = problemIds.Where(_row.ContainsKey).Select(id => _row[id]).ToHashSet();
+        var parent = members.ToDictionary(m => m, m => m);
+        int Find(int x) { while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; }
+        var degree = new Dictionary<int, double>();
+        foreach (var d in members)
+            foreach (var (other, score) in Scores(_docs[d].Id, Math.Max(200, _docs.Length / 50)))
+            {
+                if (other <= d || !members.Contains(other) || score < threshold || _docs[other].UnitId == _docs[d].UnitId) continue;
+                var (a, b) = (Find(d), Find(other));
+                if (a != b) parent[a] = b;
+                degree[d] = degree.GetValueOrDefault(d) + score;
+                degree[other] = degree.GetValueOrDefault(other) + score;
+            }
+        return [.. members.GroupBy(Find).Where(g => g.Select(m => _docs[m].UnitId).Distinct().Count() >= 2)
+            .Select(g =>
+            {
+                var list = g.OrderByDescending(m => degree.GetValueOrDefault(m)).ThenBy(m => _docs[m].Id).ToList();
+                return new ProblemCluster(_docs[list[0]].Title, g.Select(m => _docs[m].UnitId).Distinct().Count(),
+                    [.. list.Select(m => Hit(m, degree.GetValueOrDefault(m)))]);
+            })
+            .OrderByDescending(c => c.Problems.Count).ThenBy(c => c.Problems[0].ProblemId)];
+    }
+}
+
+/// <summary>
+/// 举一反三: similar problems and clusters. The index covers every problem of the database (built with no scope) and
+/// is cached per database; it is rebuilt when the data version (the last audit sequence of a problem or inspection) changes. Results are always
+/// filtered by the caller's scope.
+/// </summary>
+public static class ProblemSimilarity
+{
+    static readonly ConcurrentDictionary<string, (long Version, ProblemIndex Index)> Cache = new();
+    static readonly SemaphoreSlim Building = new(1, 1);
+
+    /// <summary>Default cut for clusters: cosine similarity of two reworded statements of the same problem.</summary>
+    public const double ClusterThreshold = 0.35;
+
+    public static async Task<ProblemIndex> IndexAsync(RectifyDb db, CancellationToken ct = default)
+    {
+        var key = db.ProviderName + "|" + db.Database.GetConnectionString();
+        // The data version: the last audit event of a problem or an inspection (a change of text, unit or round).
+        var version = await db.AuditEvents.Where(a => a.EntityType == nameof(Ledger.Problem) || a.EntityType == nameof(Ledger.Inspection))
+            .MaxAsync(a => (long?)a.Sequence, ct) ?? 0;
+        if (Cache.TryGetValue(key, out var hit) && hit.Version == version) return hit.Index;
+        await Building.WaitAsync(ct);
+        try
+        {
+            if (Cache.TryGetValue(key, out hit) && hit.Version == version) return hit.Index;
+            var rows = await db.Problems.IgnoreQueryFilters().AsNoTracking()
+                .Join(db.Inspections.IgnoreQueryFilters(), p => p.InspectionId, i => i.Id,
+                    (p, i) => new ProblemText(p.Id, p.UnitId, p.InspectionId, i.RoundId, p.Title, p.Description))
+                .ToListAsync(ct);
+            var index = new ProblemIndex(rows);
+            Cache[key] = (version, index);
+            return index;
+        }
+        finally { Building.Release(); }
+    }
+
+    public static async Task<IReadOnlyList<SimilarProblem>> SimilarAsync(RectifyDb db, long problemId, int take = 10, CancellationToken ct = default)
+    {
+        var index = await IndexAsync(db, ct);
+        return index.Similar(problemId, take, p => db.Scope.CanSeeUnit(p.UnitId));
+    }
+
+    public static async Task<IReadOnlyList<ProblemCluster>> ClustersAsync(RectifyDb db, long roundId, double threshold = ClusterThreshold, CancellationToken ct = default)
+    {
+        // Problems of the round inside the caller's scope (query filter).
+        var ids = await db.Problems.AsNoTracking()
+            .Where(p => db.Inspections.Any(i => i.Id == p.InspectionId && i.RoundId == roundId)).Select(p => p.Id).ToListAsync(ct);
+        var index = await IndexAsync(db, ct);
+        return index.Clusters(ids, threshold);
+    }
+}

@@ -1,0 +1,196 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Core.Access;
+using Rectify.Core.Data;
+using Rectify.Core.Supervision;
+
+namespace Rectify.Supervision;
+
+public sealed record SheetRequest(
+    [Required(ErrorMessage = "评分表名称不能为空。"), StringLength(200, MinimumLength = 1, ErrorMessage = "评分表名称长度须在 1–200 字之间。")] string Name,
+    [Required(ErrorMessage = "请列出评分标准 criteria。")] Criterion[] Criteria,
+    [Required(ErrorMessage = "请列出等次 grades。")] GradeBand[] Grades);
+
+public sealed record SheetDto(string Name, IReadOnlyList<Criterion> Criteria, IReadOnlyList<GradeBand> Grades);
+
+public sealed record EvaluationRequest(
+    [Required(ErrorMessage = "必须指定单位 unitId。")] long? UnitId,
+    [Required(ErrorMessage = "请填写各项得分 scores。")] Dictionary<string, decimal> Scores,
+    [StringLength(2000, ErrorMessage = "评语过长。")] string? Comment = null);
+
+public sealed record EvaluationDto(long UnitId, string UnitName, string CompletionRate, decimal? Total, string? Grade, string? FollowUp, string? FollowUpText,
+    IReadOnlyDictionary<string, decimal>? Scores, string? Comment, DateTime? EvaluatedAt);
+
+public sealed record EvaluationsDto(SheetDto Sheet, IReadOnlyList<EvaluationDto> Units, IReadOnlyDictionary<string, int> GradeCounts);
+
+public sealed record CarryOverRequest([Required(ErrorMessage = "必须指定目标轮次 toRoundId。")] long? ToRoundId);
+
+/// <summary>
+/// The inspection office's (巡察办) cross-unit views: round-wide and year-wide figures with their drill-down and summary
+/// document, similar problems (举一反三) and clusters, search. Only office users and admins may use them; an office user
+/// sees the units it supervises (the caller's scope). A unit user gets 403 on its own objects and 404 on others'.
+/// </summary>
+public static class SupervisionApi
+{
+    public static readonly Role[] OfficeViewers = [Role.Admin, Role.Office];
+
+    public static void MapSupervisionApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization().WithTags("巡察办：全轮次统计、举一反三、检索");
+        api.MapGet("/rounds/{id:long}/figures", RoundFigures).WithSummary("全轮次整改统计（可按单位筛选、可查历史某日）");
+        api.MapGet("/rounds/{id:long}/summary", RoundSummary).WithSummary("全轮次整改情况汇总（Markdown 或 DOCX）");
+        api.MapGet("/figures", YearFigures).WithSummary("某年度全部被巡察单位的整改统计");
+        api.MapGet("/problems/{id:long}/similar", Similar).WithSummary("举一反三：其他单位和以往轮次的相似问题");
+        api.MapGet("/rounds/{id:long}/clusters", Clusters).WithSummary("举一反三：本轮次各单位的共性问题分组");
+        api.MapGet("/search", Search).WithSummary("全文检索问题、措施、周汇报和制度");
+        api.MapPost("/rounds/{id:long}/carry-over", CarryOverRound).WithSummary("将本轮未完成整改的问题结转到后续轮次或回头看（巡察办）");
+        api.MapGet("/rounds/{id:long}/evaluation-sheet", GetSheet).WithSummary("整改评估评分表（未配置时为默认百分制）");
+        api.MapPut("/rounds/{id:long}/evaluation-sheet", PutSheet).WithSummary("配置整改评估评分表：评分标准与等次、后续处置");
+        api.MapGet("/rounds/{id:long}/evaluations", ListEvaluations).WithSummary("各单位整改评估结果、等次分布");
+        api.MapPut("/rounds/{id:long}/evaluations", Evaluate).WithSummary("评定一个单位：各项得分 → 总分、等次、后续处置（约谈、二次整改）");
+        api.MapGet("/problems/{id:long}/history", History).WithSummary("问题的结转历史（本问题及其在以往轮次中的原问题）");
+    }
+
+    static async Task<IResult> RoundFigures(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
+        return TypedResults.Ok(await GetRoundFigures.RunAsync(db, new FigureQuery(id, null, unitId, asOf), ct));
+    }
+
+    static async Task<IResult> RoundSummary(long id, DateOnly? asOf, long[]? unitId, string? format, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
+        if (format is not (null or "md" or "docx")) return Guard.Invalid("format", "格式只能是 md 或 docx。");
+        var report = await GetRoundFigures.RunAsync(db, new FigureQuery(id, null, unitId, asOf), ct);
+        if (format == "docx")
+        {
+            var ms = new MemoryStream();
+            SummaryDocument.Docx(report, ms);
+            return TypedResults.File(ms.ToArray(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "整改情况汇总.docx");
+        }
+        return TypedResults.Text(SummaryDocument.Markdown(report), "text/markdown; charset=utf-8");
+    }
+
+    static async Task<IResult> YearFigures(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, CancellationToken ct)
+    {
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("年度统计仅供巡察办查看。");
+        if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
+        return TypedResults.Ok(await GetRoundFigures.RunAsync(db, new FigureQuery(null, year, unitId, asOf), ct));
+    }
+
+    static async Task<IResult> Similar(long id, int? take, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("举一反三比对仅供巡察办查看。");
+        if (take is < 1 or > 100) return Guard.Invalid("take", "take 须在 1–100 之间。");
+        return TypedResults.Ok(await ProblemSimilarity.SimilarAsync(db, id, take ?? 10, ct));
+    }
+
+    static async Task<IResult> Clusters(long id, double? threshold, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("共性问题分组仅供巡察办查看。");
+        if (threshold is <= 0 or > 1) return Guard.Invalid("threshold", "相似度阈值须在 0–1 之间。");
+        return TypedResults.Ok(await ProblemSimilarity.ClustersAsync(db, id, threshold ?? ProblemSimilarity.ClusterThreshold, ct));
+    }
+
+    static async Task<IResult> CarryOverRound(long id, CarryOverRequest req, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(Guard.OfficeEditors)) return Guard.Forbidden("结转仅由巡察办操作。");
+        return TypedResults.Ok(await CarryOver.RunAsync(db, id, req.ToRoundId!.Value, ct));
+    }
+
+    static async Task<IResult> GetSheet(long id, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("整改评估仅由巡察办操作。");
+        var (criteria, grades, name) = await EvaluationRules.SheetAsync(db, id, ct);
+        return TypedResults.Ok(new SheetDto(name, criteria, grades));
+    }
+
+    static async Task<IResult> PutSheet(long id, SheetRequest req, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(Guard.OfficeEditors)) return Guard.Forbidden("整改评估仅由巡察办操作。");
+        EvaluationRules.Validate(req.Criteria, req.Grades);
+        if (await db.UnitEvaluations.AnyAsync(e => e.RoundId == id, ct)) return Guard.Invalid("criteria", "本轮已有评估结果，不能再修改评分表。");
+        var sheet = await db.EvaluationSheets.FirstOrDefaultAsync(s => s.RoundId == id, ct);
+        if (sheet is null) db.EvaluationSheets.Add(sheet = new EvaluationSheet { RoundId = id, Name = req.Name.Trim() });
+        sheet.Name = req.Name.Trim();
+        sheet.Criteria = req.Criteria;
+        sheet.Grades = req.Grades;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new SheetDto(sheet.Name, sheet.Criteria, sheet.Grades));
+    }
+
+    static async Task<IResult> ListEvaluations(long id, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("整改评估仅由巡察办操作。");
+        var (criteria, grades, name) = await EvaluationRules.SheetAsync(db, id, ct);
+        var figures = await GetRoundFigures.RunAsync(db, new FigureQuery(id), ct);
+        var done = await db.UnitEvaluations.AsNoTracking().Where(e => e.RoundId == id).ToDictionaryAsync(e => e.UnitId, ct);
+        var units = figures.Units.OrderBy(u => u.UnitName, StringComparer.Ordinal).Select(u => done.TryGetValue(u.UnitId, out var e)
+                ? new EvaluationDto(u.UnitId, u.UnitName, u.RateText, e.Total, e.Grade, e.FollowUp, EvaluationRules.FollowUpWording(e.FollowUp),
+                    System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, decimal>>(e.ScoresJson), e.Comment, e.EvaluatedAt)
+                : new EvaluationDto(u.UnitId, u.UnitName, u.RateText, null, null, null, null, null, null, null)).ToList();
+        var counts = grades.ToDictionary(g => g.Grade, g => done.Values.Count(e => e.Grade == g.Grade));
+        return TypedResults.Ok(new EvaluationsDto(new SheetDto(name, criteria, grades), units, counts));
+    }
+
+    static async Task<IResult> Evaluate(long id, EvaluationRequest req, RectifyDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(Guard.OfficeEditors)) return Guard.Forbidden("整改评估仅由巡察办操作。");
+        var unitId = req.UnitId!.Value;
+        if (!await db.Inspections.AnyAsync(i => i.RoundId == id && i.UnitId == unitId, ct)) return Guard.Invalid("unitId", "该单位不在本轮巡察之列或无权访问。");
+        var (criteria, grades, _) = await EvaluationRules.SheetAsync(db, id, ct);
+        var (total, grade) = EvaluationRules.Score(criteria, grades, req.Scores);
+        var e = await db.UnitEvaluations.FirstOrDefaultAsync(x => x.RoundId == id && x.UnitId == unitId, ct);
+        if (e is null) db.UnitEvaluations.Add(e = new UnitEvaluation { RoundId = id, UnitId = unitId, Grade = grade.Grade });
+        e.ScoresJson = System.Text.Json.JsonSerializer.Serialize(req.Scores);
+        e.Total = total;
+        e.Grade = grade.Grade;
+        e.FollowUp = grade.FollowUp;
+        e.Comment = req.Comment;
+        e.EvaluatedAt = clock.GetUtcNow().UtcDateTime;
+        e.EvaluatorUserId = db.Scope.UserId;
+        await db.SaveChangesAsync(ct);
+        var name = await db.Organisations.Where(o => o.Id == unitId).Select(o => o.Name).FirstAsync(ct);
+        var figures = await GetRoundFigures.RunAsync(db, new FigureQuery(id, UnitIds: [unitId]), ct);
+        return TypedResults.Ok(new EvaluationDto(unitId, name, figures.RateText, e.Total, e.Grade, e.FollowUp, EvaluationRules.FollowUpWording(e.FollowUp),
+            req.Scores, e.Comment, e.EvaluatedAt));
+    }
+
+    static async Task<IResult> History(long id, RectifyDb db, CancellationToken ct)
+    {
+        if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
+        return TypedResults.Ok(await CarryOver.HistoryAsync(db, id, ct));
+    }
+
+    static async Task<IResult> Search(string? q, long? unitId, long? roundId, string? status, string? kind, int? take, RectifyDb db, CancellationToken ct)
+    {
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("跨单位检索仅供巡察办查看。");
+        if (string.IsNullOrWhiteSpace(q)) return Guard.Invalid("q", "请输入检索词。");
+        if (q.Length > 100) return Guard.Invalid("q", "检索词不能超过 100 字。");
+        Core.Ledger.MeasureStatus? st = null;
+        if (status is { Length: > 0 })
+        {
+            st = Enum.GetValues<Core.Ledger.MeasureStatus>().Where(s => Core.Ledger.StatusRules.Code(s) == status).Cast<Core.Ledger.MeasureStatus?>().FirstOrDefault();
+            if (st is null) return Guard.Invalid("status", "状态取值无效（如 in_progress、rectified）。");
+        }
+        SearchKind? k = null;
+        if (kind is { Length: > 0 })
+        {
+            k = SearchKinds.Parse(kind);
+            if (k is null) return Guard.Invalid("kind", "类型只能是 problem、measure、report 或 rule。");
+        }
+        if (take is < 1 or > 200) return Guard.Invalid("take", "take 须在 1–200 之间。");
+        var search = TextSearch.For(db);
+        return TypedResults.Ok(await search.SearchAsync(db, new SearchQuery(q.Trim(), unitId, roundId, st, k, take ?? 50), ct));
+    }
+}
