@@ -8,6 +8,9 @@ using Rectify.Core.Data;
 using Rectify.Core.Ledger;
 using Rectify.Ledger;
 using Rectify.Organisations;
+using Rectify.Components;
+using Rectify.Documents;
+using Rectify.Web;
 
 namespace Rectify.Hosting;
 
@@ -20,12 +23,12 @@ public sealed record ServerSettings(DatabaseLocation Database)
     public long MaxJsonBody { get; init; } = 1024 * 1024;
 }
 
-/// <summary>Builds the one web application: API, health, OpenAPI, (later) the UI. Reads like a table of contents.</summary>
+/// <summary>Builds the one web application: API, health, OpenAPI, the web pages. Reads like a table of contents.</summary>
 public static class RectifyServer
 {
     public static WebApplication Build(ServerSettings settings, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(RectifyServer).Assembly.GetName().Name, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
         builder.WebHost.UseUrls(settings.Urls);
         builder.WebHost.ConfigureKestrel(k => { k.AddServerHeader = false; k.Limits.MaxRequestBodySize = 64 * 1024 * 1024; });
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -62,6 +65,11 @@ public static class RectifyServer
             doc.Info.Description = "巡视巡察整改台账的 REST 接口。错误以 ProblemDetails 返回，title/detail 为中文。";
             return Task.CompletedTask;
         }));
+        services.AddRazorComponents().AddInteractiveServerComponents(o => o.DetailedErrors = false);
+        services.AddCascadingAuthenticationState();
+        services.AddAntDesign();
+        services.AddScoped<WebSession>();
+        AntDesign.LocaleProvider.DefaultLanguage = "zh-CN";
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -69,11 +77,13 @@ public static class RectifyServer
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseJsonBodyLimit(settings.MaxJsonBody);
+        app.UseRequestLocalization(o => o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN").AddSupportedUICultures("zh-CN"));
         app.UseStaticFiles();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseApiAntiforgery();
+        app.UseAntiforgery();
 
         app.MapGet("/health", Health).AllowAnonymous().WithTags("运维").WithSummary("健康检查：服务与数据库");
         app.MapOpenApi().AllowAnonymous();
@@ -82,7 +92,11 @@ public static class RectifyServer
         app.MapOrganisationsApi();
         app.MapInspectionsApi();
         app.MapLedgerApi();
+        app.MapExportApi();
         app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
+        app.MapAccountEndpoints();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 

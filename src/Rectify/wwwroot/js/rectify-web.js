@@ -1,0 +1,28 @@
+// Rectify web pages: chart binding without eval (keeps the CSP free of 'unsafe-eval') and the reconnect retry button.
+(function () {
+    if (window.vizorECharts) {
+        const parse = (text) => (text === null || text === undefined) ? null : JSON.parse(text);
+        window.vizorECharts.registerMaps = function () { };
+        window.vizorECharts.fetchExternalData = async function () { };
+        window.vizorECharts.initChart = async function (id, theme, initOptions, chartOptions) {
+            const chart = echarts.init(document.getElementById(id), theme, JSON.parse(initOptions));
+            const resizeHandler = function () { chart.resize(); };
+            window.addEventListener('resize', resizeHandler);
+            chart.__resizeHandler = resizeHandler;
+            window.vizorECharts.charts.set(id, chart);
+            if (chartOptions === null) { chart.showLoading(); return; }
+            chart.setOption(parse(chartOptions));
+        };
+        window.vizorECharts.updateChart = async function (id, chartOptions) {
+            const chart = window.vizorECharts.charts.get(id);
+            if (!chart) return;
+            chart.setOption(parse(chartOptions), true);
+            chart.hideLoading();
+        };
+    }
+    document.addEventListener('click', function (e) {
+        if (e.target && e.target.id === 'reconnect-retry' && window.Blazor) {
+            window.Blazor.reconnect().then(function (ok) { if (!ok) location.reload(); });
+        }
+    });
+})();
