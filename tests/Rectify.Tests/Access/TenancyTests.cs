@@ -20,6 +20,7 @@ public class TenancyTests
         (_, "/api/rounds/{id}") => (x => x.RoundId, new { name = "改名", version = 1 }),
         (_, "/api/inspections/{id}") => (x => x.InspectionId, new { unitId = b.UnitId, version = 1 }),
         (_, "/api/inspections/{id}/ledger") => (x => x.InspectionId, null),
+        (_, "/api/inspections/{id}/export") => (x => x.InspectionId, null),
         ("POST", "/api/inspections/{id}/categories") => (x => x.InspectionId, new { title = "新类别" }),
         ("PUT", "/api/inspections/{id}/categories/order") => (x => x.InspectionId, new { ids = new[] { b.CategoryId } }),
         (_, "/api/categories/{id}") => (x => x.CategoryId, new { title = "改名", version = 1 }),
