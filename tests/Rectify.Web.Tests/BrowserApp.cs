@@ -77,13 +77,19 @@ public sealed class BrowserApp : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (own cookies) at 1366×768, logged in as the demo user.</summary>
-    public async Task<IPage> LoginAsync(string user)
+    public async Task<IBrowserContext> NewContextAsync()
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 }, Locale = "zh-CN", AcceptDownloads = true, BaseURL = BaseUrl,
         });
         context.SetDefaultTimeout(15000);
+        return context;
+    }
+
+    public async Task<IPage> LoginAsync(string user)
+    {
+        var context = await NewContextAsync();
         var page = await context.NewPageAsync();
         var log = Path.Combine(Screenshots, "browser-console.log");
         page.Console += (_, m) => { lock (Passwords) File.AppendAllText(log, $"[{user}] {m.Type}: {m.Text}\n"); };

@@ -5,13 +5,17 @@
         window.vizorECharts.registerMaps = function () { };
         window.vizorECharts.fetchExternalData = async function () { };
         window.vizorECharts.initChart = async function (id, theme, initOptions, chartOptions) {
-            const chart = echarts.init(document.getElementById(id), theme, JSON.parse(initOptions));
+            const el = document.getElementById(id);
+            const chart = echarts.init(el, theme, JSON.parse(initOptions));
             const resizeHandler = function () { chart.resize(); };
             window.addEventListener('resize', resizeHandler);
             chart.__resizeHandler = resizeHandler;
+            // The container may get its final width after the chart was created (cards in a flex row): follow it.
+            if (window.ResizeObserver) new ResizeObserver(resizeHandler).observe(el);
             window.vizorECharts.charts.set(id, chart);
             if (chartOptions === null) { chart.showLoading(); return; }
             chart.setOption(parse(chartOptions));
+            requestAnimationFrame(resizeHandler);
         };
         window.vizorECharts.updateChart = async function (id, chartOptions) {
             const chart = window.vizorECharts.charts.get(id);
