@@ -222,4 +222,20 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).ClickAsync();
         await Assertions.Expect(page.Locator(".plain-alert")).ToHaveTextAsync("您已退出登录。");
     }
+
+    [BrowserFact]
+    public async Task Admin_SeesUsersAndRoles_UnitAdminIsRefused()
+    {
+        var page = await app.LoginAsync("admin");
+        await page.GotoAsync("/admin");
+        await BrowserApp.WaitInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Tab, new() { NameRegex = new System.Text.RegularExpressions.Regex("^用户与角色") }).ClickAsync();
+        await Assertions.Expect(page.Locator(".ant-tabs-tabpane-active table")).ToContainTextAsync("单位管理员");
+        await BrowserApp.ScreenshotAsync(page, "11-admin");
+
+        var unit = await app.LoginAsync("unit");
+        await unit.GotoAsync("/admin");
+        await Assertions.Expect(unit.GetByText("无权访问").First).ToBeVisibleAsync();
+        Assert.DoesNotContain("Demo-", await unit.ContentAsync());
+    }
 }
