@@ -66,6 +66,8 @@ public sealed class BrowserApp : IAsyncLifetime
         App = RectifyServer.Build(new ServerSettings(Db) { Urls = [BaseUrl] }, b => b.WebHost.UseStaticWebAssets());
         await App.StartAsync();
 
+        // Two shared cores: give assertions the same patience as actions.
+        Assertions.SetDefaultExpectTimeout(15000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
