@@ -81,8 +81,26 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await BrowserApp.ScreenshotAsync(page, "05-stale-edit");
         await page.Locator("#conflict-reload").ClickAsync();
         await Assertions.Expect(modal.Locator("#e-progress")).ToHaveValueAsync("已召开专题会议");
+        long problemId;
         await using (var db = Database.Open(app.Db))
-            Assert.Equal("已召开专题会议", (await db.Measures.SingleAsync(x => x.Id == measureId)).Progress);
+        {
+            var m = await db.Measures.SingleAsync(x => x.Id == measureId);
+            Assert.Equal("已召开专题会议", m.Progress);
+            problemId = m.ProblemId;
+        }
+
+        // The problem page keeps the history: who assigned the owner.
+        await page.GotoAsync($"/problems/{problemId}");
+        await BrowserApp.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator(".ant-timeline")).ToContainTextAsync("unit　修改了整改措施");
+        await Assertions.Expect(page.Locator(".ant-timeline")).ToContainTextAsync("责任人");
+
+        // The owner finds the measure on the landing page.
+        var owner = await app.LoginAsync("owner");
+        await BrowserApp.WaitInteractiveAsync(owner);
+        await Assertions.Expect(owner.Locator(".ant-card", new() { HasText = "我负责的整改措施" })).ToContainTextAsync("责任人");
+        await Assertions.Expect(owner.Locator($"a[href='/problems/{problemId}']").First).ToBeVisibleAsync();
+        await BrowserApp.ScreenshotAsync(owner, "12-owner-workbench");
     }
 
     [BrowserFact]
