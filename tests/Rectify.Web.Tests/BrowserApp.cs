@@ -67,7 +67,7 @@ public sealed class BrowserApp : IAsyncLifetime
         await App.StartAsync();
 
         // Two shared cores: give assertions the same patience as actions.
-        Assertions.SetDefaultExpectTimeout(15000);
+        Assertions.SetDefaultExpectTimeout(20000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -85,7 +85,7 @@ public sealed class BrowserApp : IAsyncLifetime
         {
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 }, Locale = "zh-CN", AcceptDownloads = true, BaseURL = BaseUrl,
         });
-        context.SetDefaultTimeout(15000);
+        context.SetDefaultTimeout(30000);
         return context;
     }
 
@@ -109,7 +109,7 @@ public sealed class BrowserApp : IAsyncLifetime
     {
         try
         {
-            await page.WaitForFunctionAsync("() => window.Blazor && document.querySelector('.ant-table, .ant-result, .ant-card, .ant-empty') !== null");
+            await page.WaitForFunctionAsync("() => document.body.getAttribute('data-interactive') === '1' && document.querySelector('.ant-table, .ant-result, .ant-card, .ant-empty') !== null");
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         }
         catch (TimeoutException)

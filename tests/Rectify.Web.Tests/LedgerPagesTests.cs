@@ -138,7 +138,7 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
     {
         var page = await app.LoginAsync("unit");
         await page.GotoAsync("/import");
-        await page.WaitForFunctionAsync("() => window.Blazor && document.querySelector('#import-file') !== null");
+        await page.WaitForFunctionAsync("() => document.body.getAttribute('data-interactive') === '1' && document.querySelector('#import-file') !== null");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         // A file that is not a notice: the importer's message, not an error page.

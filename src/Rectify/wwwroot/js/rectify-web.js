@@ -24,6 +24,8 @@
             chart.hideLoading();
         };
     }
+    // Set once the page's circuit is up (the layout calls it after its first interactive render).
+    window.rectifyMarkInteractive = function () { document.body.setAttribute('data-interactive', '1'); };
     document.addEventListener('click', function (e) {
         if (e.target && e.target.id === 'reconnect-retry' && window.Blazor) {
             window.Blazor.reconnect().then(function (ok) { if (!ok) location.reload(); });
