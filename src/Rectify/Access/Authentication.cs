@@ -37,6 +37,7 @@ public static class Authentication
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
                 o.LoginPath = "/login";
+                o.AccessDeniedPath = "/forbidden";
                 o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
                 o.Events.OnValidatePrincipal = ValidateStampAsync;
@@ -87,9 +88,12 @@ public static class Authentication
     }
 
     /// <summary>The caller's scope: every unit for an admin, the supervised units for an office user, the own unit otherwise.</summary>
-    static CallerScope ResolveScope(IServiceProvider sp)
+    static CallerScope ResolveScope(IServiceProvider sp) =>
+        ScopeFor(sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User, sp.GetRequiredService<DatabaseLocation>());
+
+    /// <summary>The scope of a signed-in user (also used by the web pages, whose circuits have no HttpContext).</summary>
+    public static CallerScope ScopeFor(ClaimsPrincipal? user, DatabaseLocation location)
     {
-        var user = sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User;
         var id = UserId(user);
         if (user is null || id is null) return new CallerScope(false, [], [], null, "anonymous", null);
         var role = User.ParseRole(user.FindFirstValue(ClaimTypes.Role)) ?? Role.Viewer;
@@ -101,7 +105,7 @@ public static class Authentication
         if (long.TryParse(user.FindFirstValue(OfficeClaim), out var office))
         {
             offices.Add(office);
-            using var db = Database.Open(sp.GetRequiredService<DatabaseLocation>());
+            using var db = Database.Open(location);
             units.AddRange(db.Organisations.Where(o => o.Kind == OrganisationKind.Unit && o.ParentId == office).Select(o => o.Id).ToList());
         }
         return new CallerScope(false, [.. units.Distinct()], [.. offices], id, name, role);

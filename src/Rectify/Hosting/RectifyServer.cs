@@ -12,6 +12,9 @@ using Rectify.Ledger;
 using Rectify.Organisations;
 using Rectify.Workflow;
 using Rectify.Supervision;
+using Rectify.Components;
+using Rectify.Documents;
+using Rectify.Web;
 
 namespace Rectify.Hosting;
 
@@ -24,12 +27,12 @@ public sealed record ServerSettings(DatabaseLocation Database)
     public long MaxJsonBody { get; init; } = 1024 * 1024;
 }
 
-/// <summary>Builds the one web application: API, health, OpenAPI, (later) the UI. Reads like a table of contents.</summary>
+/// <summary>Builds the one web application: API, health, OpenAPI, the web pages. Reads like a table of contents.</summary>
 public static class RectifyServer
 {
     public static WebApplication Build(ServerSettings settings, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(RectifyServer).Assembly.GetName().Name, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
         builder.WebHost.UseUrls(settings.Urls);
         builder.WebHost.ConfigureKestrel(k => { k.AddServerHeader = false; k.Limits.MaxRequestBodySize = 64 * 1024 * 1024; });
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -68,6 +71,11 @@ public static class RectifyServer
             doc.Info.Description = "巡视巡察整改台账的 REST 接口。错误以 ProblemDetails 返回，title/detail 为中文。";
             return Task.CompletedTask;
         }));
+        services.AddRazorComponents().AddInteractiveServerComponents(o => o.DetailedErrors = false);
+        services.AddCascadingAuthenticationState();
+        services.AddAntDesign();
+        services.AddScoped<WebSession>();
+        AntDesign.LocaleProvider.DefaultLanguage = "zh-CN";
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -75,11 +83,13 @@ public static class RectifyServer
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseJsonBodyLimit(settings.MaxJsonBody);
+        app.UseRequestLocalization(o => o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN").AddSupportedUICultures("zh-CN"));
         app.UseStaticFiles();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseApiAntiforgery();
+        app.UseAntiforgery();
 
         app.MapGet("/health", Health).AllowAnonymous().WithTags("运维").WithSummary("健康检查：服务与数据库");
         app.MapOpenApi().AllowAnonymous();
@@ -91,7 +101,11 @@ public static class RectifyServer
         app.MapImportApi();
         app.MapWorkflowApi();
         app.MapSupervisionApi();
+        app.MapExportApi();
         app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
+        app.MapAccountEndpoints();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP already says frame-ancestors 'none'
         return app;
     }
 
@@ -110,7 +124,9 @@ public static class RectifyServer
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
         h["Referrer-Policy"] = "no-referrer";
-        h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+        // AntDesign renders two fixed inline handlers (ondrop/onclick: "event.preventDefault();", "event.stopPropagation()"):
+        // allowed by their hashes only; no 'unsafe-inline' and no 'unsafe-eval' for scripts (charts are bound without eval).
+        h.ContentSecurityPolicy = "default-src 'self'; script-src 'self' 'unsafe-hashes' 'sha256-3TGu3MXeXy11eUrHvptBo1UVsvdEkIojBrR41fi1sqM=' 'sha256-jHF5hTIlMDyGZRAsNK0HO/WFYrwPvI2I1q0o1xKKB6I='; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
         await next();
     });
 

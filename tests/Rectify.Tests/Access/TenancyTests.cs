@@ -23,6 +23,7 @@ public class TenancyTests
         (_, "/api/inspections/{id}/ledger") => (x => x.InspectionId, null),
         ("POST", "/api/inspections/{id}/import") => (x => x.InspectionId,
             new { categories = new[] { new { number = "一", title = "类别", problems = new[] { new { number = "1", title = "问题" } } } } }),
+        (_, "/api/inspections/{id}/export") => (x => x.InspectionId, null),
         ("POST", "/api/inspections/{id}/categories") => (x => x.InspectionId, new { title = "新类别" }),
         ("PUT", "/api/inspections/{id}/categories/order") => (x => x.InspectionId, new { ids = new[] { b.CategoryId } }),
         (_, "/api/categories/{id}") => (x => x.CategoryId, new { title = "改名", version = 1 }),
