@@ -163,10 +163,14 @@ public static class LogicalBackup
         }
     }
 
-    /// <summary>PostgreSQL keeps microseconds; so does the backup, so both providers give the same bytes.</summary>
+    /// <summary>
+    /// The same value gives the same bytes on both providers: times to the microsecond (PostgreSQL's precision),
+    /// decimals without trailing zeros (PostgreSQL returns numeric(18,4) as 12.5000, SQLite as 12.5).
+    /// </summary>
     static object? Normalise(object? value) => value switch
     {
         DateTime d => new DateTime(d.Ticks - d.Ticks % 10, DateTimeKind.Utc),
+        decimal m => m / 1.0000000000000000000000000000m,
         _ => value,
     };
 

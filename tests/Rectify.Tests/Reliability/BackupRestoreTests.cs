@@ -173,7 +173,10 @@ public class BackupRestoreTests
         {
             var name = x.GetProperty("entity").GetString();
             Assert.True(x.GetProperty("rows").GetInt64() == y.GetProperty("rows").GetInt64(), $"{name}: row counts differ");
-            Assert.True(Read(za, x.GetProperty("file").GetString()!) == Read(zb, y.GetProperty("file").GetString()!), $"{name}: rows differ");
+            var la = Read(za, x.GetProperty("file").GetString()!).Split('\n');
+            var lb = Read(zb, y.GetProperty("file").GetString()!).Split('\n');
+            var diff = la.Zip(lb).FirstOrDefault(p => p.First != p.Second);
+            Assert.True(diff == default, $"{name}: rows differ:\n{diff.First}\n{diff.Second}");
         }
         foreach (var table in new[] { "Organisation", "Person", "Measure", "ProgressReport", "ClosureRequest", "EvidenceFile", "RuleDocument", "OutcomeFigure", "User", "ApiToken", "AuditEvent" })
             Assert.True(ta.Single(t => t.GetProperty("entity").GetString() == table).GetProperty("rows").GetInt64() > 0, table + " is empty");
