@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Core.Data;
@@ -24,6 +25,8 @@ public sealed record ServerSettings(DatabaseLocation Database)
     public bool JsonLogs { get; init; }
     /// <summary>How long a stopping server (SIGTERM, Ctrl+C) lets in-flight requests finish.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Reverse proxies whose X-Forwarded-For/-Proto are believed, besides loopback (RECTIFY_KNOWN_PROXIES).</summary>
+    public System.Net.IPAddress[] KnownProxies { get; init; } = [];
 }
 
 /// <summary>Builds the one web application: API, health, OpenAPI, (later) the UI. Reads like a table of contents.</summary>
@@ -47,6 +50,13 @@ public static class RectifyServer
         services.AddSingleton(settings.Clock);
         services.Configure<DeadlineSettings>(builder.Configuration.GetSection("Rectify:Deadlines"));
         services.AddHttpContextAccessor();
+        // Behind nginx the client's address (login rate limit, logs) and scheme (secure cookies) come from the proxy's
+        // headers, believed only from loopback and the listed proxies.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var ip in settings.KnownProxies) o.KnownProxies.Add(ip);
+        });
         services.AddRectifyDb(settings.Database);
         services.AddDataProtection().SetApplicationName("Rectify").PersistKeysToDbContext<RectifyDb>();
         services.AddRectifyAuthentication();
@@ -75,6 +85,7 @@ public static class RectifyServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

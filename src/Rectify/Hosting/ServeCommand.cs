@@ -25,6 +25,16 @@ public static class ServeCommand
                 await Console.Error.WriteLineAsync($"参数错误：--log-format 只能是 text 或 json，收到“{format}”。");
                 return ExitCodes.BadInput;
             }
+            var proxies = new List<System.Net.IPAddress>();
+            foreach (var text in (Environment.GetEnvironmentVariable("RECTIFY_KNOWN_PROXIES") ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!System.Net.IPAddress.TryParse(text, out var ip))
+                {
+                    await Console.Error.WriteLineAsync($"参数错误：RECTIFY_KNOWN_PROXIES 中的“{text}”不是 IP 地址。");
+                    return ExitCodes.BadInput;
+                }
+                proxies.Add(ip);
+            }
             var location = CliOptions.Location(p, db);
             await Database.MigrateAsync(location, ct);
             await using (var ctx = Database.Open(location))
@@ -35,13 +45,13 @@ public static class ServeCommand
                 {
                     if (!p.GetValue(allowBroken))
                     {
-                        await Console.Error.WriteLineAsync($"拒绝启动：审计链校验未通过：{chain.Problem}。请先用 rectify audit verify 调查并从可信备份恢复；仅为调查取证可加 --allow-broken-audit 启动。");
+                        await Console.Error.WriteLineAsync($"拒绝启动：审计链校验未通过：{chain.Problem!.TrimEnd('。')}。请先用 rectify audit verify 调查并从可信备份恢复；仅为调查取证可加 --allow-broken-audit 启动。");
                         return ExitCodes.Failure;
                     }
                     await Console.Error.WriteLineAsync($"警告：审计链校验未通过，按 --allow-broken-audit 仍然启动：{chain.Problem}");
                 }
             }
-            var settings = new ServerSettings(location) { JsonLogs = format == "json" };
+            var settings = new ServerSettings(location) { JsonLogs = format == "json", KnownProxies = [.. proxies] };
             if (p.GetValue(urls) is { Length: > 0 } u) settings = settings with { Urls = u.Split(';', StringSplitOptions.RemoveEmptyEntries) };
             var app = RectifyServer.Build(settings);
             Console.WriteLine($"Rectify 已启动：{string.Join(", ", settings.Urls)}（数据库 {location.Provider}：{location.Describe()}）");
