@@ -223,3 +223,46 @@ public sealed class TempDir : IDisposable
     public string File(string name) => System.IO.Path.Combine(Path, name);
     public void Dispose() { try { Directory.Delete(Path, recursive: true); } catch (IOException) { } }
 }
+
+/// <summary>Damaged backups: whatever bytes are flipped or cut, verification refuses with a BackupException or accepts a file whose tables are intact — never another exception.</summary>
+public class BackupFuzzTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Verify_RandomlyDamagedBackups_RefusedCleanlyOrIntact()
+    {
+        await using var app = await TestApp.StartAsync("sqlite");
+        await app.SeedWorldAsync();
+        using var dir = new TempDir();
+        var good = dir.File("good.zip");
+        await using (var db = app.Open()) await Rectify.Core.Operations.LogicalBackup.BackupAsync(db, good, TimeProvider.System);
+        var original = await File.ReadAllBytesAsync(good);
+        var random = new Random(20261126);
+        int refused = 0, accepted = 0;
+        const int cases = 300;
+        for (int i = 0; i < cases; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            switch (i % 3)
+            {
+                case 0: bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8)); break;         // one bit
+                case 1: for (int k = 0; k < 16; k++) bytes[random.Next(bytes.Length)] = (byte)random.Next(256); break; // scattered bytes
+                default: bytes = bytes[..random.Next(bytes.Length)]; break;                             // cut short
+            }
+            var path = dir.File($"damaged-{i}.zip");
+            await File.WriteAllBytesAsync(path, bytes);
+            try
+            {
+                Rectify.Core.Operations.LogicalBackup.Verify(path);
+                accepted++;
+            }
+            catch (Rectify.Core.Operations.BackupException e)
+            {
+                Assert.Contains(e.Message, c => c is >= '\u4E00' and <= '\u9FFF');
+                refused++;
+            }
+            File.Delete(path);
+        }
+        output.WriteLine($"backup fuzz: {cases} damaged backups — refused {refused}, accepted {accepted} (damage outside the data), crashes 0");
+        Assert.True(refused > cases / 2);
+    }
+}
