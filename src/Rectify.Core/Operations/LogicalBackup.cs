@@ -38,6 +38,8 @@ public sealed record RestoreResult(BackupManifest Manifest, long RowsRestored, A
 public static class LogicalBackup
 {
     const string ManifestFile = "manifest.json";
+    /// <summary>SHA-256 of manifest.json itself: zip readers do not check CRCs, so a damaged manifest would pass unnoticed.</summary>
+    const string ManifestHashFile = "manifest.sha256";
     const int Chunk = 500;
 
     static readonly JsonSerializerOptions RowJson = new()
@@ -124,8 +126,10 @@ public static class LogicalBackup
                 var head = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
                 var manifest = new BackupManifest(BackupManifest.CurrentFormat, clock.GetUtcNow().UtcDateTime, db.ProviderName, migration,
                     head?.Sequence ?? 0, head?.Hash ?? AuditEvent.GenesisHash, tables);
-                var m = zip.CreateEntry(ManifestFile, CompressionLevel.Optimal);
-                await using (var ms = m.Open()) await JsonSerializer.SerializeAsync(ms, manifest, ManifestJson, ct);
+                var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson);
+                await using (var ms = zip.CreateEntry(ManifestFile, CompressionLevel.Optimal).Open()) await ms.WriteAsync(bytes, ct);
+                await using (var hs = zip.CreateEntry(ManifestHashFile, CompressionLevel.NoCompression).Open())
+                    await hs.WriteAsync(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(bytes)) + "\n"), ct);
                 if (db.Database.CurrentTransaction is { } tx) await tx.CommitAsync(ct);
                 return manifest;
             }
@@ -201,12 +205,19 @@ public static class LogicalBackup
     static BackupManifest Verify(ZipArchive zip, RectifyDb? model)
     {
         var m = zip.GetEntry(ManifestFile) ?? throw new BackupException("备份文件缺少清单 manifest.json，无法校验，未写入任何数据。");
-        BackupManifest? manifest;
-        try
+        var h = zip.GetEntry(ManifestHashFile) ?? throw new BackupException("备份文件缺少清单校验值 manifest.sha256，无法确认清单完好，未写入任何数据。");
+        byte[] bytes;
+        string expected;
+        using (var ms = new MemoryStream())
         {
-            using var ms = m.Open();
-            manifest = JsonSerializer.Deserialize<BackupManifest>(ms, ManifestJson);
+            using (var s = m.Open()) s.CopyTo(ms);
+            bytes = ms.ToArray();
         }
+        using (var r = new StreamReader(h.Open(), Encoding.ASCII)) expected = r.ReadToEnd().Trim();
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), expected, StringComparison.OrdinalIgnoreCase))
+            throw new BackupException("备份已损坏：清单 manifest.json 的 SHA-256 校验值不符，拒绝恢复，未写入任何数据。");
+        BackupManifest? manifest;
+        try { manifest = JsonSerializer.Deserialize<BackupManifest>(bytes, ManifestJson); }
         catch (JsonException) { manifest = null; }
         if (manifest is null || manifest.Tables is null) throw new BackupException("备份清单 manifest.json 无法读取，备份已损坏，未写入任何数据。");
         if (manifest.Format != BackupManifest.CurrentFormat) throw new BackupException($"不认识的备份格式“{manifest.Format}”，本版本只能恢复 {BackupManifest.CurrentFormat}。");
@@ -309,6 +320,11 @@ public static class LogicalBackup
                 }
             }
             finally { db.ChangeTracker.AutoDetectChangesEnabled = true; }
+
+            // The restored chain must end where the backup said it did; otherwise nothing is kept.
+            var head = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
+            if ((head?.Sequence ?? 0) != manifest.AuditSequence || (head?.Hash ?? AuditEvent.GenesisHash) != manifest.AuditHead)
+                throw new BackupException($"恢复后审计链末条（#{head?.Sequence ?? 0}）与备份清单记载的（#{manifest.AuditSequence}）不符，已撤销恢复，未写入任何数据。");
 
             if (db.ProviderName == "postgresql")
                 foreach (var t in tables)
