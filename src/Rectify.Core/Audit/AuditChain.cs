@@ -31,3 +31,35 @@ public static class AuditChain
         return new(count, null, null, null, previous);
     }
 }
+
+/// <summary>
+/// A point of the audit chain printed outside the system (on the published notice): "SEQUENCE:HASH". As long as the
+/// chain verifies and still holds this hash at this sequence, nothing up to that point was edited, deleted or rebuilt.
+/// </summary>
+public sealed record AuditAnchor(long Sequence, string Hash)
+{
+    public override string ToString() => $"{Sequence}:{Hash}";
+
+    public static AuditAnchor? TryParse(string? text)
+    {
+        var parts = text?.Trim().Split(':', 2);
+        if (parts is not [var seq, var hash] || !long.TryParse(seq, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) || s < 1
+            || hash.Length != 64 || !hash.All(Uri.IsHexDigit))
+            return null;
+        return new AuditAnchor(s, hash.ToLowerInvariant());
+    }
+
+    /// <summary>The chain's current head, or null when there are no events yet.</summary>
+    public static async Task<AuditAnchor?> HeadAsync(RectifyDb db, CancellationToken ct = default) =>
+        await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence)
+            .Select(a => new AuditAnchor(a.Sequence, a.Hash)).FirstOrDefaultAsync(ct);
+
+    /// <summary>Null when the (verified) chain holds this anchor unchanged; otherwise why not, in Chinese.</summary>
+    public async Task<string?> CheckAsync(RectifyDb db, CancellationToken ct = default)
+    {
+        var hash = await db.AuditEvents.AsNoTracking().Where(a => a.Sequence == Sequence).Select(a => a.Hash).FirstOrDefaultAsync(ct);
+        if (hash is null) return $"审计链中没有序号为 {Sequence} 的记录：锚点之后的历史被删除或整个链被替换。";
+        if (hash != Hash) return $"审计记录 #{Sequence} 的哈希与锚点不符（现为 {hash}）：锚点之前的历史被改写过。";
+        return null;
+    }
+}

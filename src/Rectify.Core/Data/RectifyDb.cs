@@ -269,6 +269,12 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         }
     }
 
+    /// <summary>
+    /// Restore only: saves rows exactly as given (ids, versions and audit events from a backup), without bumping
+    /// versions or appending audit events. Everything else goes through SaveChangesAsync.
+    /// </summary>
+    internal Task<int> SaveWithoutAuditAsync(CancellationToken ct) => base.SaveChangesAsync(true, ct);
+
     /// <summary>Appends an audit event that records an action rather than a row change (a refused approval, a lint override).</summary>
     public async Task RecordAsync(string entityType, long? entityId, string action, object? details, long? unitId, CancellationToken ct = default)
     {

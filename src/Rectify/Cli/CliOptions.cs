@@ -18,7 +18,7 @@ public static class CliOptions
     public static async Task<int> Guarded(Func<Task<int>> body)
     {
         try { return await body(); }
-        catch (Exception e) when (e is DomainRuleException or Core.Import.ImportException or OutOfScopeException)
+        catch (Exception e) when (e is DomainRuleException or Core.Import.ImportException or OutOfScopeException or Core.Operations.BackupException)
         {
             await Console.Error.WriteLineAsync("错误：" + e.Message);
             return ExitCodes.BadInput;

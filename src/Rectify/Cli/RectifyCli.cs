@@ -29,6 +29,9 @@ public static class RectifyCli
         Audit.AuditCommand.Create(),
         Import.ImportCommand.Create(),
         Documents.RenderCommand.Build(),
+        Operations.BackupCommands.Backup(),
+        Operations.BackupCommands.Restore(),
+        Operations.BackupCommands.MigrateDb(),
     ];
 }
 

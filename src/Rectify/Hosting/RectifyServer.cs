@@ -3,6 +3,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
@@ -25,6 +27,12 @@ public sealed record ServerSettings(DatabaseLocation Database)
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     /// <summary>Largest accepted JSON body; uploads have their own limit.</summary>
     public long MaxJsonBody { get; init; } = 1024 * 1024;
+    /// <summary>One JSON object per log line (for journald/ELK) instead of the readable single-line text.</summary>
+    public bool JsonLogs { get; init; }
+    /// <summary>How long a stopping server (SIGTERM, Ctrl+C) lets in-flight requests finish.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Reverse proxies whose X-Forwarded-For/-Proto are believed, besides loopback (RECTIFY_KNOWN_PROXIES).</summary>
+    public System.Net.IPAddress[] KnownProxies { get; init; } = [];
 }
 
 /// <summary>Builds the one web application: API, health, OpenAPI, the web pages. Reads like a table of contents.</summary>
@@ -35,7 +43,11 @@ public static class RectifyServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(RectifyServer).Assembly.GetName().Name, ContentRootPath = AppContext.BaseDirectory, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
         builder.WebHost.UseUrls(settings.Urls);
         builder.WebHost.ConfigureKestrel(k => { k.AddServerHeader = false; k.Limits.MaxRequestBodySize = 64 * 1024 * 1024; });
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        if (settings.JsonLogs)
+            builder.Logging.AddJsonConsole(o => { o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; o.UseUtcTimestamp = true; });
+        else
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Keys live in the database (shared by every app server), unencrypted at rest by design: say so once in the docs, not on every start.
@@ -46,6 +58,13 @@ public static class RectifyServer
         services.Configure<WorkflowSettings>(builder.Configuration.GetSection("Rectify:Workflow"));
         ReminderJob.Register(services, builder.Configuration);
         services.AddHttpContextAccessor();
+        // Behind nginx the client's address (login rate limit, logs) and scheme (secure cookies) come from the proxy's
+        // headers, believed only from loopback and the listed proxies.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var ip in settings.KnownProxies) o.KnownProxies.Add(ip);
+        });
         services.AddRectifyDb(settings.Database);
         services.AddDataProtection().SetApplicationName("Rectify").PersistKeysToDbContext<RectifyDb>();
         services.AddRectifyAuthentication();
@@ -79,6 +98,7 @@ public static class RectifyServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
@@ -92,6 +112,7 @@ public static class RectifyServer
         app.UseAntiforgery();
 
         app.MapGet("/health", Health).AllowAnonymous().WithTags("运维").WithSummary("健康检查：服务与数据库");
+        app.MapGet("/health/ready", Ready).AllowAnonymous().WithTags("运维").WithSummary("就绪检查：数据库可连接且结构已迁移到本版本");
         app.MapOpenApi().AllowAnonymous();
         app.MapGet("/api-docs", () => Results.Redirect("/api-docs.html")).AllowAnonymous().ExcludeFromDescription();
         app.MapAuthApi();
@@ -117,6 +138,27 @@ public static class RectifyServer
     }
 
     sealed record HealthStatus(string Status, string Database);
+
+    /// <summary>Ready = the database answers and has every migration this version needs (load balancers route on it).</summary>
+    static async Task<IResult> Ready(RectifyDb db, CancellationToken ct)
+    {
+        try
+        {
+            if (!await db.Database.CanConnectAsync(ct))
+                return TypedResults.Json(new ReadyStatus("unavailable", db.ProviderName, null, "无法连接数据库。"), statusCode: 503);
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault();
+            return pending.Count == 0
+                ? TypedResults.Ok(new ReadyStatus("ready", db.ProviderName, applied, null))
+                : TypedResults.Json(new ReadyStatus("migrating", db.ProviderName, applied, $"数据库结构尚未迁移到本版本（还差 {pending.Count} 个迁移）。"), statusCode: 503);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException)
+        {
+            return TypedResults.Json(new ReadyStatus("unavailable", db.ProviderName, null, "无法读取数据库。"), statusCode: 503);
+        }
+    }
+
+    sealed record ReadyStatus(string Status, string Database, string? Migration, string? Detail);
 
     static void UseSecurityHeaders(this WebApplication app) => app.Use(async (http, next) =>
     {

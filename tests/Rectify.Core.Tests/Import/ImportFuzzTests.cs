@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Rectify.Core.Import;
@@ -53,7 +52,6 @@ public class ImportFuzzTests
     static void Fuzz(byte[] original, string name, int count, int seed, bool lines = false)
     {
         var read = 0;
-        var watch = Stopwatch.StartNew();
         foreach (var input in Mutations(original, count, seed, lines))
         {
             var task = Task.Run(() =>
@@ -71,9 +69,8 @@ public class ImportFuzzTests
             Assert.True(task.Wait(PerInput), $"{name}: an input of {input.Length} bytes did not finish in {PerInput.TotalSeconds}s");
             if (task.Result) read++;
         }
-        // Sanity of the fuzzer itself: some inputs still read, and the run stays bounded.
+        // Sanity of the fuzzer itself: some inputs still read. (Each input is bounded above; speed is the benchmarks' job.)
         Assert.True(read > 0, $"{name}: no mutated input was readable");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"{name}: fuzzing took {watch.Elapsed}");
     }
 
     [Fact]
