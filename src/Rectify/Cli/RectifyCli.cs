@@ -29,6 +29,7 @@ public static class RectifyCli
         Audit.AuditCommand.Create(),
         Import.ImportCommand.Create(),
         Documents.RenderCommand.Build(),
+        Documents.NoticeCommand.Build(),
         Operations.BackupCommands.Backup(),
         Operations.BackupCommands.Restore(),
         Operations.BackupCommands.MigrateDb(),

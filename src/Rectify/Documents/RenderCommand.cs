@@ -13,12 +13,12 @@ namespace Rectify.Documents;
 /// </summary>
 public static class RenderCommand
 {
-    static readonly string[] Formats = ["docx", "md", "html", "pdf", "xlsx", "json"];
-    static readonly string[] Kinds = ["notice", "report", "plan"];
+    internal static readonly string[] Formats = ["docx", "md", "html", "pdf", "xlsx", "json"];
+    internal static readonly string[] Kinds = ["notice", "report", "plan"];
 
     public static Command Build()
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "输入文件（目前为台账 JSON）" };
+        var file = new Argument<FileInfo>("FILE") { Description = "输入文件：通报、反馈意见或台账（.docx/.pdf/.txt/.md/.xlsx/.json）" };
         var to = new Option<string>("--to") { Description = "输出格式：docx、md、html、pdf、xlsx 或 json", Required = true };
         to.AcceptOnlyFromAmong(Formats);
         var output = new Option<FileInfo>("--out") { Description = "输出文件", Required = true };
@@ -40,21 +40,30 @@ public static class RenderCommand
         return cmd;
     }
 
-    /// <summary>
-    /// Reads the input into a ledger. For now LedgerDocument JSON; the integrator switches this one function to
-    /// <c>DocumentImporter.Read(stream, fileName)</c>.
-    /// </summary>
+    /// <summary>Reads the input into a ledger through the importer (every format it reads).</summary>
     public static LedgerDocument LoadInput(Stream input, string fileName) => DocumentImporter.Read(input, fileName);
 
-    static async Task<int> RunAsync(FileInfo file, string to, FileInfo output, string kind, string? overrideReason,
-        string? recipient, CancellationToken ct)
+    static Task<int> RunAsync(FileInfo file, string to, FileInfo output, string kind, string? overrideReason,
+        string? recipient, CancellationToken ct) =>
+        WriteAsync(async () =>
+        {
+            if (!file.Exists) throw new ImportException($"找不到输入文件：{file.FullName}");
+            await using var input = file.OpenRead();
+            return LoadInput(input, file.Name);
+        }, to, output, kind, overrideReason, recipient, null, ct);
+
+    /// <summary>
+    /// Loads a ledger, lints it and writes it in one format to a temporary file that replaces <paramref name="output"/>
+    /// only when complete. Shared by `render` (a file) and `notice` (a stored inspection); <paramref name="overridden"/>
+    /// is told about a lint override so the caller can record it.
+    /// </summary>
+    internal static async Task<int> WriteAsync(Func<Task<LedgerDocument>> load, string to, FileInfo output, string kind, string? overrideReason,
+        string? recipient, Func<LintOutcome, Task>? overridden, CancellationToken ct)
     {
         var temp = output.FullName + ".part";
         try
         {
-            if (!file.Exists) throw new ImportException($"找不到输入文件：{file.FullName}");
-            LedgerDocument doc;
-            await using (var input = file.OpenRead()) doc = LoadInput(input, file.Name);
+            var doc = await load();
 
             var options = new RenderOptions
             {
@@ -97,6 +106,7 @@ public static class RenderCommand
                 }
             }
             File.Move(temp, output.FullName, overwrite: true);
+            if (lint is { Overridden: true } && overridden is not null) await overridden(lint);
             if (lint is { Overridden: true })
                 await Console.Error.WriteLineAsync($"注意：文稿与台账有{lint.Issues.Count}处不一致，已按理由“{lint.OverrideReason}”生成：{string.Join("；", lint.Issues)}");
             return ExitCodes.Ok;
