@@ -4,6 +4,7 @@ using Rectify.Access;
 using Rectify.Core.Data;
 using Rectify.Core.Documents;
 using Rectify.Core.Ledger;
+using Rectify.Core.Workflow;
 
 namespace Rectify.Documents;
 
@@ -14,6 +15,8 @@ public static class ExportApi
     {
         app.MapGet("/api/inspections/{id:long}/export", Export).RequireAuthorization().WithTags("文稿导出")
             .WithSummary("导出台账：to=xlsx（Excel 台账）、docx（整改情况通报）、html、md");
+        app.MapGet("/api/inspections/{id:long}/bulletin", Bulletin).RequireAuthorization().WithTags("文稿导出")
+            .WithSummary("第N周整改进展通报：week=该周任一日（默认上一个完整周），to=md 或 docx");
     }
 
     /// <summary>The formats offered, with their file suffix and content type.</summary>
@@ -44,6 +47,21 @@ public static class ExportApi
         var unitName = await (from i in db.Inspections join o in db.Organisations on i.UnitId equals o.Id where i.Id == id select o.Name).FirstOrDefaultAsync(ct);
         var name = $"{unitName ?? "检查" + id}{f.Suffix}";
         return TypedResults.File(stream, f.ContentType, name);
+    }
+
+    static async Task<IResult> Bulletin(long id, DateOnly? week, string? to, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> settings, CancellationToken ct)
+    {
+        var format = (to ?? "docx").Trim().ToLowerInvariant();
+        if (format is not ("md" or "docx")) return Guard.Invalid("to", "通报格式只能是 md 或 docx。");
+        var outcome = await new WeeklyBulletin(db, clock, settings.Value).RunAsync(id, week, ct);
+        if (outcome.Refused is { } r) return r.Status == 404 ? Guard.NotFound("检查") : Guard.Invalid(r.Field ?? "week", r.Message);
+        var bulletin = outcome.Value!;
+        var stream = new MemoryStream();
+        if (format == "md") new MarkdownBulletinWriter().Write(bulletin, stream);
+        else new DocxBulletinWriter().Write(bulletin, stream);
+        stream.Position = 0;
+        var name = $"{bulletin.UnitName}第{bulletin.WeekNumber}周整改进展通报.{format}";
+        return TypedResults.File(stream, Formats[format].ContentType, name);
     }
 
     /// <summary>Writes the document in the named format; the web pages use it too.</summary>

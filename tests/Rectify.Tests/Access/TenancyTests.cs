@@ -48,6 +48,7 @@ public class TenancyTests
         ("POST", "/api/measures/{id}/remarks") => (x => x.MeasureId, new { text = "督查意见" }),
         ("GET", "/api/inspections/{id}/weekly") => (x => x.InspectionId, null),
         ("GET", "/api/inspections/{id}/lights") => (x => x.InspectionId, null),
+        ("GET", "/api/inspections/{id}/bulletin") => (x => x.InspectionId, null),
         (_, "/api/measures/{id}/evidence") => (x => x.MeasureId, new { }),
         ("GET", "/api/evidence/{id}") => (_ => bw.EvidenceId, null),
         ("POST", "/api/measures/{id}/closure") => (x => x.MeasureId, new { statement = "已完成", evidenceIds = new[] { bw.EvidenceId } }),
