@@ -6,13 +6,13 @@
 #   5. the raw SQL of the same hot queries through the database's own client (sqlite3 / psql), as the data limit;
 #   6. the BenchmarkDotNet suite (bench/Rectify.Bench; skipped with BDN=0).
 # Usage: bench/run-all.sh [sqlite|postgresql]
-# Environment: UNITS (200) PROBLEMS (40) MEASURES (3) WEEKS (26) CONNECTIONS (64) SECONDS (10) BDN (1)
+# Environment: UNITS (200) PROBLEMS (40) MEASURES (3) WEEKS (26) CONNECTIONS (64) SECONDS_PER_RUN (10) BDN (1) BDN_JOB (short)
 #              PG (PostgreSQL server connection string, default Host=127.0.0.1;Username=postgres;Password=postgres)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 provider="${1:-sqlite}"
 units="${UNITS:-200}"; problems="${PROBLEMS:-40}"; measures="${MEASURES:-3}"; weeks="${WEEKS:-26}"
-conns="${CONNECTIONS:-64}"; secs="${SECONDS_PER_RUN:-10}"; bdn="${BDN:-1}"
+conns="${CONNECTIONS:-64}"; secs="${SECONDS_PER_RUN:-10}"; bdn="${BDN:-1}"; bdn_job="${BDN_JOB:-short}"
 pg="${PG:-Host=127.0.0.1;Username=postgres;Password=postgres}"
 work="$here/artifacts/bench"; mkdir -p "$work"
 out="$work/results-$provider.md"
@@ -84,8 +84,8 @@ echo "raw ledger $raw_ledger ms, raw figures aggregate $raw_figures ms"
 
 bdn_out="(skipped: BDN=0)"
 if [ "$bdn" = 1 ]; then
-  echo "== BenchmarkDotNet (short job)"
-  dotnet run -c Release --project bench/Rectify.Bench -- --filter '*' --job short --exporters github > "$work/bdn.log" 2>&1 || true
+  echo "== BenchmarkDotNet ($bdn_job job)"
+  dotnet run -c Release --project bench/Rectify.Bench -- --filter '*' --job "$bdn_job" --exporters github > "$work/bdn.log" 2>&1 || true
   bdn_out=$(cat "$here"/BenchmarkDotNet.Artifacts/results/*-report-github.md 2>/dev/null || tail -30 "$work/bdn.log")
 fi
 
