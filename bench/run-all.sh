@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the performance benchmarks in order and writes the results into docs/benchmarks.md (section "Measured"):
+# Runs the performance benchmarks in order and appends the results to docs/benchmarks.md ("Province scale" section):
 #   1. builds Release; 2. `rectify generate` a province of UNITS units into a fresh database (timed);
 #   3. starts `rectify serve` (Release) with the empty ceiling endpoint enabled; 4. the HTTP load client
 #   (bench/Rectify.Load) against /bench/empty, the single-unit ledger and the round figures, with a bearer token;
@@ -108,4 +108,7 @@ fi
   echo
   echo "$bdn_out"
 } > "$out"
-echo "== written $out"
+# Append the run to docs/benchmarks.md, under the province section (created if missing).
+grep -q '^## Province scale (issue 8): measured runs' docs/benchmarks.md || printf '\n## Province scale (issue 8): measured runs\n\n' >> docs/benchmarks.md
+{ echo; cat "$out"; } >> docs/benchmarks.md
+echo "== written $out and appended to docs/benchmarks.md"
