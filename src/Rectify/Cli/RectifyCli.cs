@@ -33,6 +33,7 @@ public static class RectifyCli
         Operations.BackupCommands.Backup(),
         Operations.BackupCommands.Restore(),
         Operations.BackupCommands.MigrateDb(),
+        GenerateCommand.Create(),
     ];
 }
 

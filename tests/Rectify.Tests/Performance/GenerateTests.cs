@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Rectify.Core.Audit;
+using Rectify.Core.Ledger;
+using Rectify.Core.Performance;
+using Rectify.Tests.Support;
+
+namespace Rectify.Tests.Performance;
+
+public class GenerateTests
+{
+    public static TheoryData<string> Providers => TestDatabases.Providers;
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Generated_province_has_the_asked_size_and_serves_ledger_figures_and_a_valid_audit_chain(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        await app.SeedWorldAsync();
+        GeneratedProvince g;
+        await using (var db = app.Open())
+            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 3, ProblemsPerUnit: 4, MeasuresPerProblem: 2, Weeks: 3, Seed: 7));
+
+        Assert.Equal(3, g.Rows["inspections"]);
+        Assert.Equal(12, g.Rows["problems"]);
+        Assert.Equal(24, g.Rows["measures"]);
+        await using (var db = app.Open())
+        {
+            Assert.Equal(12, await db.Problems.CountAsync(p => db.Inspections.Any(i => i.Id == p.InspectionId && i.RoundId == g.RoundId)));
+            var measures = await db.Measures.Where(m => db.Inspections.Any(i => i.Id == m.InspectionId && i.RoundId == g.RoundId)).ToListAsync();
+            Assert.Equal(24, measures.Count);
+            // Every started measure reports every week; not-started ones do not report.
+            Assert.Equal(measures.Count(m => m.Status != MeasureStatus.NotStarted) * 3, await db.ProgressReports.CountAsync(r => measures.Select(m => m.Id).Contains(r.MeasureId)));
+            Assert.Equal(g.Rows["closure_requests"], await db.ClosureRequests.CountAsync(r => measures.Select(m => m.Id).Contains(r.MeasureId)));
+            var audit = await AuditChain.VerifyAsync(db);
+            Assert.True(audit.Ok, audit.Problem);
+            Assert.Equal(1, await db.AuditEvents.CountAsync(a => a.EntityType == "Generation"));
+        }
+
+        var admin = await app.ClientFor("admin");
+        var ledger = await HttpAssert.Ok<JsonElement>(await admin.GetAsync($"/api/inspections/{g.FirstInspectionId}/ledger"));
+        Assert.Equal(4, ledger.GetProperty("categories").EnumerateArray().Sum(c => c.GetProperty("problems").GetArrayLength()));
+        await HttpAssert.Ok<JsonElement>(await admin.GetAsync($"/api/rounds/{g.RoundId}/figures"));
+
+        // A row written after the generation gets a fresh id (PostgreSQL sequences were moved past the generated ids).
+        await using (var db = app.Open())
+        {
+            var unit = new Core.Organisations.Organisation { Kind = Core.Organisations.OrganisationKind.Unit, Name = "新增单位" };
+            db.Organisations.Add(unit);
+            await db.SaveChangesAsync();
+            Assert.True((await AuditChain.VerifyAsync(db)).Ok);
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Ledger_endpoint_runs_the_same_number_of_sql_commands_for_a_ledger_ten_times_larger(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        await app.SeedWorldAsync();
+        GeneratedProvince small, large;
+        string database;
+        await using (var db = app.Open())
+        {
+            small = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(1, 3, 2, 2, 1));
+            large = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(1, 30, 2, 2, 2));
+            var conn = db.Database.GetDbConnection();
+            database = conn.DataSource + "|" + conn.Database;
+        }
+        var admin = await app.ClientFor("admin");
+        await HttpAssert.Ok<JsonElement>(await admin.GetAsync($"/api/inspections/{small.FirstInspectionId}/ledger")); // warm up
+
+        async Task<int> Commands(long inspection)
+        {
+            using var counter = new SqlCommandCounter(database);
+            await HttpAssert.Ok<JsonElement>(await admin.GetAsync($"/api/inspections/{inspection}/ledger"));
+            return counter.Count;
+        }
+        var few = await Commands(small.FirstInspectionId);
+        var many = await Commands(large.FirstInspectionId);
+        Assert.InRange(few, 1, 20);
+        Assert.Equal(few, many);
+    }
+
+    /// <summary>Counts EF Core's "command executing" events on one database (other tests run in parallel on others).</summary>
+    sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        readonly string _database;
+        readonly List<IDisposable> _subscriptions = [];
+        int _count;
+        public int Count => Volatile.Read(ref _count);
+
+        public SqlCommandCounter(string database)
+        {
+            _database = database;
+            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+        }
+
+        public void OnNext(DiagnosticListener listener)
+        {
+            if (listener.Name == DbLoggerCategory.Name) lock (_subscriptions) _subscriptions.Add(listener.Subscribe(this));
+        }
+
+        public void OnNext(KeyValuePair<string, object?> e)
+        {
+            if (e.Key == RelationalEventId.CommandExecuting.Name && e.Value is CommandEventData d
+                && d.Command.Connection is { } c && c.DataSource + "|" + c.Database == _database)
+                Interlocked.Increment(ref _count);
+        }
+
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+        public void Dispose() { lock (_subscriptions) foreach (var s in _subscriptions) s.Dispose(); }
+    }
+}
