@@ -30,6 +30,10 @@ public sealed class WorkflowPagesTests(BrowserApp app) : IClassFixture<BrowserAp
             var problem = ledger.Categories.SelectMany(c => c.Problems).First(p => !StatusRules.IsCompleted(p.Status) && p.Measures.Any(m => !StatusRules.IsCompleted(m.Status)));
             var open = problem.Measures.Where(m => !StatusRules.IsCompleted(m.Status)).ToList();
             (measureId, problemId, onlyOpenMeasure) = (open[0].Id, problem.Id, open.Count == 1);
+            // The clerk set a deadline earlier (a 限期整改 measure cannot be saved without one).
+            var m = await db.Measures.SingleAsync(x => x.Id == measureId);
+            m.Deadline ??= DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60);
+            await db.SaveChangesAsync();
         }
 
         // 1. The unit admin assigns the demo owner and leader in the ledger.
@@ -113,7 +117,7 @@ public sealed class WorkflowPagesTests(BrowserApp app) : IClassFixture<BrowserAp
         // 6. The measure is 已销号 with the opinions on its history; the ledger's rate follows the Core's count.
         await owner.GotoAsync($"/measures/{measureId}");
         await BrowserApp.WaitInteractiveAsync(owner);
-        await Assertions.Expect(owner.GetByTestId("measure-status")).ToContainTextAsync("已销号");
+        await Assertions.Expect(owner.GetByTestId("measure-status")).ToContainTextAsync(StatusRules.Wording(MeasureStatus.Closed));
         await Assertions.Expect(owner.GetByTestId("requests")).ToContainTextAsync("同意，请整改办验收");
         await Assertions.Expect(owner.GetByTestId("requests")).ToContainTextAsync("核验通过，准予销号");
         await Assertions.Expect(owner.Locator("#r-submit")).ToHaveCountAsync(0);
@@ -124,7 +128,7 @@ public sealed class WorkflowPagesTests(BrowserApp app) : IClassFixture<BrowserAp
         await unit.GotoAsync($"/inspections/{inspectionId}");
         await BrowserApp.WaitInteractiveAsync(unit);
         await Assertions.Expect(unit.GetByTestId("rate")).ToHaveTextAsync(rateAfter);
-        await Assertions.Expect(unit.Locator($"tr:has(#edit-{measureId})")).ToContainTextAsync("已销号");
+        await Assertions.Expect(unit.Locator($"tr:has(#edit-{measureId})")).ToContainTextAsync(StatusRules.Wording(MeasureStatus.Closed));
 
         // 7. The other unit's admin: the measure is not found, nothing waits in the queue, the file is a 404.
         var other = await app.LoginAsync("other");
