@@ -91,6 +91,8 @@ public sealed class WorkflowPagesTests(BrowserApp app) : IClassFixture<BrowserAp
 
         // 4. The leader sees it with its evidence; returning without an opinion is refused; approving moves it on.
         var leader = await app.LoginAsync("leader");
+        await BrowserApp.WaitInteractiveAsync(leader);
+        await Assertions.Expect(leader.GetByTestId("approvals-waiting")).ToContainTextAsync("有 1 项");
         await leader.GotoAsync("/approvals");
         await BrowserApp.WaitInteractiveAsync(leader);
         var card = leader.GetByTestId($"approval-{requestId}");
