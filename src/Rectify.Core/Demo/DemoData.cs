@@ -38,11 +38,11 @@ public static class DemoData
         var other = new Organisation { Kind = OrganisationKind.Unit, Name = "演示单位乙（用于验证单位隔离）", ParentId = office.Id };
         db.Organisations.AddRange(unit, other);
         await db.SaveChangesAsync(ct);
-        var office_ = new Organisation { Kind = OrganisationKind.Department, Name = "整改办公室", ParentId = unit.Id, UnitId = unit.Id };
-        db.Organisations.Add(office_);
+        var rectificationOffice = new Organisation { Kind = OrganisationKind.Department, Name = "整改办公室", ParentId = unit.Id, UnitId = unit.Id };
+        db.Organisations.Add(rectificationOffice);
         await db.SaveChangesAsync(ct);
         var leader = new Person { Name = "演示责任领导", Post = "副局长", OrganisationId = unit.Id, UnitId = unit.Id };
-        var owner = new Person { Name = "演示责任人", Post = "股长", OrganisationId = office_.Id, UnitId = unit.Id };
+        var owner = new Person { Name = "演示责任人", Post = "股长", OrganisationId = rectificationOffice.Id, UnitId = unit.Id };
         db.People.AddRange(leader, owner);
 
         var round = new InspectionRound

@@ -85,30 +85,17 @@ public sealed class MarkdownBulletinWriter
         {
             var line = b.Kind switch
             {
-                BlockKind.Title => "# " + Escape(b.Text),
-                BlockKind.Heading1 => "## " + Escape(b.Text),
+                BlockKind.Title => "# " + MarkdownNoticeWriter.Escape(b.Text),
+                BlockKind.Heading1 => "## " + MarkdownNoticeWriter.Escape(b.Text),
                 BlockKind.Blank => null,
                 BlockKind.Signature or BlockKind.Date => "<p align=\"right\">" + System.Net.WebUtility.HtmlEncode(b.Text) + "</p>",
-                _ => Escape(b.Text),
+                _ => MarkdownNoticeWriter.Escape(b.Text),
             };
             if (line is null) continue;
             if (!first) w.WriteLine();
             w.WriteLine(line);
             first = false;
         }
-    }
-
-    static string Escape(string text)
-    {
-        var sb = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            if (c is '\\' or '*' or '_' or '`' or '[' or ']' or '<' or '>' or '|') sb.Append('\\');
-            sb.Append(c);
-        }
-        var s = sb.ToString();
-        if (s.Length > 0 && (s[0] is '#' or '+' or '-' or '=')) s = "\\" + s;
-        return System.Text.RegularExpressions.Regex.Replace(s, @"^(\d+)\.", "$1\\.");
     }
 }
 

@@ -34,7 +34,7 @@ public sealed class MarkdownNoticeWriter
     }
 
     /// <summary>Escapes what Markdown would read as markup: emphasis, links, HTML, a leading list or heading marker.</summary>
-    static string Escape(string text)
+    internal static string Escape(string text)
     {
         var sb = new StringBuilder(text.Length + 8);
         foreach (var c in text)
