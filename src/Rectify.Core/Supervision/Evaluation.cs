@@ -83,6 +83,9 @@ public static class EvaluationRules
     public static void Validate(IReadOnlyList<Criterion> criteria, IReadOnlyList<GradeBand> grades)
     {
         if (criteria.Count == 0) throw new DomainRuleException("评分表至少需要一项评分标准。", "criteria");
+        // A JSON body may carry null entries ([null]): refused like any other malformed entry, never a crash.
+        if (criteria.Any(c => c is null)) throw new DomainRuleException("每项评分标准须有代码、名称和大于 0 的分值。", "criteria");
+        if (grades.Any(g => g is null)) throw new DomainRuleException("等次不能为空项。", "grades");
         if (criteria.Select(c => c.Code).Distinct().Count() != criteria.Count) throw new DomainRuleException("评分标准的代码不能重复。", "criteria");
         if (criteria.Any(c => string.IsNullOrWhiteSpace(c.Code) || string.IsNullOrWhiteSpace(c.Title) || c.MaxScore <= 0))
             throw new DomainRuleException("每项评分标准须有代码、名称和大于 0 的分值。", "criteria");

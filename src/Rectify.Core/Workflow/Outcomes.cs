@@ -38,6 +38,8 @@ public sealed class RecordOutcomeFigure(RectifyDb db)
         if (!OutcomeKinds.All.TryGetValue(input.Kind, out var kind))
             return new Refusal(400, $"未知的成效类别“{input.Kind}”，可选：{string.Join("、", OutcomeKinds.All.Keys)}。", "kind");
         if (input.Value < 0) return new Refusal(400, "成效数值不能为负数。", "value");
+        // Decimals are stored with 18 digits, 4 after the point (RectifyDb): a larger value would overflow PostgreSQL's column.
+        if (input.Value >= 100_000_000_000_000m) return new Refusal(400, "成效数值过大（须小于 100000000000000）。", "value");
         if (input.MeasureId is { } mid && !await db.Measures.AnyAsync(m => m.Id == mid && m.ProblemId == p.Id, ct))
             return new Refusal(400, "措施不属于该问题。", "measureId");
         var f = new OutcomeFigure { UnitId = p.UnitId, ProblemId = p.Id, MeasureId = input.MeasureId, Kind = input.Kind, Value = input.Value, Unit = kind.Unit, Note = input.Note?.Trim() };

@@ -144,7 +144,7 @@ public class AuthorisationMatrixTests(ITestOutputHelper output)
     static string Short(string text) => text.Length > 300 ? text[..300] : text;
 
     /// <summary>The request of one case: the route's id and a valid body, taken from a tree of the unit being tried.</summary>
-    static HttpRequestMessage Build(string endpoint, Tree t, UnitCtx u, MatrixWorld w, long reminderId, bool other)
+    internal static HttpRequestMessage Build(string endpoint, Tree t, UnitCtx u, MatrixWorld w, long reminderId, bool other)
     {
         var split = endpoint.IndexOf(' ');
         var method = endpoint[..split];
