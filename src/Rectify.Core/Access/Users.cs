@@ -23,6 +23,8 @@ public static class Users
     {
         userName = userName.Trim();
         if (userName.Length is 0 or > 64) throw new DomainRuleException("用户名不能为空，且不超过 64 个字符。", "userName");
+        if (NameRules.Check(userName, "用户名") is { } hidden) throw new DomainRuleException(hidden, "userName");
+        if (NameRules.Check(displayName, "姓名") is { } hiddenName) throw new DomainRuleException(hiddenName, "displayName");
         if (CheckPolicy(password) is { } weak) throw new DomainRuleException(weak, "password");
         if (await db.Users.AnyAsync(u => u.UserName == userName, ct)) throw new DomainRuleException($"用户名“{userName}”已存在。", "userName");
         var needsUnit = role is Role.UnitAdmin or Role.Leader or Role.Owner;

@@ -142,6 +142,7 @@ public static class OrganisationsApi
     static async Task<IResult> AddPerson(PersonRequest req, RectifyDb db, CancellationToken ct)
     {
         if (!db.Scope.Allows(Guard.SetupEditors)) return Guard.Forbidden();
+        if (NameRules.Check(req.Name, "姓名") is { } hidden) return Guard.Invalid("name", hidden);
         var org = await db.Organisations.FirstOrDefaultAsync(o => o.Id == req.OrganisationId, ct);
         if (org?.OwningUnitId is not { } unit) return Guard.Invalid("organisationId", "所在组织不存在、无权访问或不属于任何单位。");
         var p = new Person { Name = req.Name.Trim(), Post = req.Post?.Trim(), OrganisationId = org.Id, UnitId = unit };
@@ -156,6 +157,7 @@ public static class OrganisationsApi
         if (p is null) return Guard.NotFound("人员");
         if (!db.Scope.Allows(Guard.SetupEditors)) return Guard.Forbidden();
         if (req.Version is null) return Guard.Invalid("version", "必须提供读取时的版本号 version。");
+        if (NameRules.Check(req.Name, "姓名") is { } hidden) return Guard.Invalid("name", hidden);
         var org = await db.Organisations.FirstOrDefaultAsync(o => o.Id == req.OrganisationId, ct);
         if (org?.OwningUnitId != p.UnitId) return Guard.Invalid("organisationId", "所在组织不存在或不属于该人员的单位。");
         db.ExpectVersion(p, req.Version);

@@ -41,7 +41,7 @@ public class WebPagesTests
     }
 
     /// <summary>Signs in through the login form (antiforgery token and cookie of the form page) and keeps the session cookie.</summary>
-    static async Task<HttpClient> SignedInAsync(TestApp app, string userName)
+    internal static async Task<HttpClient> SignedInAsync(TestApp app, string userName)
     {
         var client = new HttpClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler { InnerHandler = app.App.GetTestServer().CreateHandler() })
         { BaseAddress = new Uri("http://localhost") };
