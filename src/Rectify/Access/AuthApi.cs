@@ -49,7 +49,7 @@ public static class AuthApi
 
     static async Task<IResult> Logout(HttpContext http, CancellationToken ct)
     {
-        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await Authentication.SignOutAsync(http);
         return TypedResults.NoContent();
     }
 

@@ -56,6 +56,24 @@ public static class Authentication
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Logout of a browser session: a new security stamp ends it for good, so a copy of the cookie (a shared computer,
+    /// a proxy log) is refused too; the user's other browser sessions end with it. Bearer tokens are revoked separately.
+    /// </summary>
+    public static async Task SignOutAsync(HttpContext http)
+    {
+        if (UserId(http.User) is { } id && http.User.Identity?.AuthenticationType == CookieAuthenticationDefaults.AuthenticationScheme)
+        {
+            var db = http.RequestServices.GetRequiredService<RectifyDb>();
+            if (await db.Users.FirstOrDefaultAsync(u => u.Id == id) is { } user)
+            {
+                user.SecurityStamp = Guid.NewGuid().ToString("N");
+                await db.SaveChangesAsync();
+            }
+        }
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
     /// <summary>A session ends when the user's password changed (new security stamp) or the user was removed.</summary>
     static async Task ValidateStampAsync(CookieValidatePrincipalContext ctx)
     {

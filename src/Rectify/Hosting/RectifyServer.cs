@@ -78,11 +78,18 @@ public static class RectifyServer
             o.SerializerOptions.MaxDepth = 32;
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
+        // Writes to the API per signed-in user (or per address when anonymous) in a one-minute window; 0 switches it off
+        // (Rectify:RateLimit:WritesPerMinute, env Rectify__RateLimit__WritesPerMinute; WindowSeconds for tests). Reads are not limited.
+        var configuration = builder.Configuration;
         services.AddRateLimiter(o =>
         {
+            var writesPerMinute = configuration.GetValue("Rectify:RateLimit:WritesPerMinute", RateLimits.DefaultWritesPerMinute);
+            var window = TimeSpan.FromSeconds(configuration.GetValue("Rectify:RateLimit:WindowSeconds", 60));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = RateLimits.RejectAsync;
             o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "local",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) }));
+            if (writesPerMinute > 0) o.GlobalLimiter = RateLimits.Writes(writesPerMinute, window);
         });
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -105,8 +112,9 @@ public static class RectifyServer
         app.UseJsonBodyLimit(settings.MaxJsonBody);
         app.UseRequestLocalization(o => o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN").AddSupportedUICultures("zh-CN"));
         app.UseStaticFiles();
-        app.UseRateLimiter();
         app.UseAuthentication();
+        // After authentication, so that writes are counted per user rather than per address.
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseApiAntiforgery();
         app.UseAntiforgery();

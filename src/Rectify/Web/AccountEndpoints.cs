@@ -45,7 +45,7 @@ public static class AccountEndpoints
 
     static async Task<IResult> Logout(HttpContext http, CancellationToken ct)
     {
-        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await Authentication.SignOutAsync(http);
         return Results.Redirect("/login?error=out");
     }
 

@@ -35,6 +35,8 @@ public sealed class TestApp : IAsyncDisposable
             b.WebHost.UseTestServer();
             // The reminder job runs only when a test asks for it (ReminderTests), never on the side.
             b.Configuration["Rectify:Reminders:Enabled"] = "false";
+            // Tests write faster than any person; RateLimitTests switch the write limit on with a small value.
+            b.Configuration["Rectify:RateLimit:WritesPerMinute"] = "0";
             foreach (var (key, value) in settings) b.Configuration[key] = value;
         });
         await app.StartAsync();
