@@ -2,6 +2,7 @@
 # The long durability drill: the same test CI runs (one SIGKILL after 3 s), here with more kills over longer runs, on
 # SQLite and — when RECTIFY_TEST_POSTGRES names a server — on PostgreSQL. Each run appends one line to the report:
 # requests attempted, acknowledged, stored, lost (must be 0), stored twice (must be 0), and the audit chain's state.
+# Two drills run: category writes, and weekly reports with idempotency keys resent after each restart.
 # Usage: bench/drills/durability.sh [SECONDS_PER_RUN=20] [KILLS=5] [REPORT=artifacts/drills/durability.txt]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"

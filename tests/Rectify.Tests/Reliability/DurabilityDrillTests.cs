@@ -112,6 +112,134 @@ public class DurabilityDrillTests(ITestOutputHelper output)
         finally { await TestDatabases.DropAsync(location); }
     }
 
+    /// <summary>
+    /// Weekly reports with idempotency keys: several clients submit back to back, each with a fresh key per report; the
+    /// server is SIGKILLed mid-stream; after the restart every client resends its unanswered report with the same key
+    /// (what the web page and API clients do). Then every report a client sent is stored exactly once, and every answer
+    /// the clients got (201 first time, 200 for a resend that had been stored) names a stored report.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Sigkill_DuringReportSubmissionsWithIdempotencyKeys_ResentAfterRestart_EachStoredOnce(string provider)
+    {
+        var seconds = double.Parse(Environment.GetEnvironmentVariable("RECTIFY_DRILL_SECONDS") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
+        var kills = int.Parse(Environment.GetEnvironmentVariable("RECTIFY_DRILL_KILLS") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+        var location = await TestDatabases.CreateAsync(provider);
+        try
+        {
+            var (inspectionId, token) = await SeedAsync(location);
+            var measures = await SeedMeasuresAsync(location, inspectionId, Writers);
+            var acknowledged = new ConcurrentDictionary<string, long>(); // key → report id in the answer
+            var attempted = new ConcurrentDictionary<string, int>();
+            var refused = new ConcurrentBag<string>();
+            var pending = new string?[Writers]; // the report each client sent without getting an answer
+            int resent = 0, resentStoredBefore = 0, cutOff = 0;
+
+            async Task<bool> SendAsync(HttpClient http, int writer, string key)
+            {
+                attempted.AddOrUpdate(key, 1, (_, n) => n + 1);
+                var request = new HttpRequestMessage(HttpMethod.Post, $"/api/measures/{measures[writer]}/reports")
+                {
+                    Content = new StringContent($"{{\"done\":\"演练汇报 {key}\",\"percent\":50}}", Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Add("Idempotency-Key", key);
+                try
+                {
+                    var r = await http.SendAsync(request);
+                    var body = await r.Content.ReadAsStringAsync();
+                    if (r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
+                    {
+                        var id = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
+                        if (acknowledged.TryGetValue(key, out var earlier) && earlier != id) refused.Add($"{key}: two answers name reports {earlier} and {id}");
+                        acknowledged[key] = id;
+                        if (r.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref resentStoredBefore);
+                        pending[writer] = null;
+                    }
+                    else { refused.Add($"{key}: {(int)r.StatusCode} {body}"); pending[writer] = null; }
+                    return true;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    pending[writer] = key; // no answer: resend the same key after the restart
+                    Interlocked.Increment(ref cutOff);
+                    return false;
+                }
+            }
+
+            for (int cycle = 0; cycle <= kills; cycle++)
+            {
+                await using var server = await ServerProcess.StartAsync(location.ConnectionString);
+                using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                // First the resends of what the last kill cut off.
+                for (int writer = 0; writer < Writers; writer++)
+                    if (pending[writer] is { } key) { Interlocked.Increment(ref resent); Assert.True(await SendAsync(http, writer, key), "resend after restart got no answer"); }
+                if (cycle == kills) { server.Terminate(); Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30))); break; }
+
+                using var stop = new CancellationTokenSource();
+                var c = cycle;
+                var writers = Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
+                {
+                    for (int n = 0; !stop.IsCancellationRequested; n++)
+                        if (!await SendAsync(http, writer, $"r{c}-{writer}-{n}")) return;
+                })).ToList();
+                var before = acknowledged.Count;
+                var began = Stopwatch.StartNew();
+                while (began.Elapsed < TimeSpan.FromSeconds(seconds) || (acknowledged.Count - before < MinAcks && began.Elapsed < TimeSpan.FromSeconds(120)))
+                    await Task.Delay(50);
+                server.Kill();
+                stop.Cancel();
+                await Task.WhenAll(writers);
+            }
+
+            await using var db = Database.Open(location);
+            var stored = await db.ProgressReports.Where(r => r.IdempotencyKey != null && r.IdempotencyKey.StartsWith("r"))
+                .Select(r => new { r.Id, r.IdempotencyKey, r.Done }).ToListAsync();
+            var byKey = stored.GroupBy(r => r.IdempotencyKey!).ToDictionary(g => g.Key, g => g.ToList());
+            var lost = acknowledged.Where(a => !byKey.TryGetValue(a.Key, out var rows) || rows.All(r => r.Id != a.Value)).Select(a => a.Key).ToList();
+            var twice = byKey.Where(g => g.Value.Count > 1).Select(g => g.Key).ToList();
+            var unsent = stored.Where(r => !attempted.ContainsKey(r.IdempotencyKey!)).ToList();
+            var wrongText = stored.Where(r => r.Done != $"演练汇报 {r.IdempotencyKey}").ToList();
+            var audit = await AuditChain.VerifyAsync(db);
+            var line = $"report durability {provider}: {kills} SIGKILL(s) over {kills * seconds:0.#} s, {Writers} clients with idempotency keys — " +
+                       $"sent {attempted.Count} reports ({attempted.Values.Sum()} requests), acknowledged {acknowledged.Count}, stored {stored.Count}, " +
+                       $"cut off by a kill {cutOff}, resent after restart {resent} (of which already stored {resentStoredBefore}), lost {lost.Count}, " +
+                       $"stored twice {twice.Count}, refused {refused.Count}, audit chain {(audit.Ok ? "valid" : "BROKEN")} ({audit.EventsChecked} events)";
+            output.WriteLine(line);
+            if (Environment.GetEnvironmentVariable("RECTIFY_DRILL_REPORT") is { Length: > 0 } report)
+                await File.AppendAllTextAsync(report, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm}Z {line}\n");
+
+            Assert.True(acknowledged.Count >= MinAcks * kills, line);
+            Assert.Empty(refused);
+            Assert.Empty(lost);
+            Assert.Empty(twice);
+            Assert.Empty(unsent);
+            Assert.Empty(wrongText);
+            // Every report sent was answered in the end (resends included), so acknowledged == stored, key by key.
+            Assert.Equal(attempted.Keys.Order(), acknowledged.Keys.Order());
+            Assert.Equal(acknowledged.Keys.Order(), byKey.Keys.Order());
+            Assert.True(audit.Ok, audit.Problem);
+        }
+        finally { await TestDatabases.DropAsync(location); }
+    }
+
+    /// <summary>One measure per client (reports of one measure update it, so parallel reports on one measure would conflict).</summary>
+    static async Task<long[]> SeedMeasuresAsync(DatabaseLocation location, long inspectionId, int count)
+    {
+        await using var db = Database.Open(location);
+        var inspection = await db.Inspections.SingleAsync(i => i.Id == inspectionId);
+        var category = new Category { InspectionId = inspectionId, UnitId = inspection.UnitId, Ordinal = 1, Title = "政治建设重视不够" };
+        var problem = new Problem { InspectionId = inspectionId, UnitId = inspection.UnitId, Ordinal = 1, Title = "学习贯彻不深入" };
+        var measures = Enumerable.Range(1, count).Select(i => new Measure
+        {
+            InspectionId = inspectionId, UnitId = inspection.UnitId, Ordinal = i, Text = $"措施{i}", Status = MeasureStatus.InProgress,
+        }).ToList();
+        problem.Measures.AddRange(measures);
+        category.Problems.Add(problem);
+        db.Categories.Add(category);
+        await db.SaveChangesAsync();
+        return [.. measures.Select(m => m.Id)];
+    }
+
     /// <summary>SIGTERM (systemd stop) while a request is still being uploaded: the request completes, then the process exits 0.</summary>
     [Fact]
     public async Task Sigterm_DuringSlowRequest_RequestFinishesThenCleanExit()
