@@ -57,6 +57,36 @@ public class ApiFuzzTests(ITestOutputHelper output)
         Assert.True(endpoints >= 30 && inputs > 1500, $"{endpoints} endpoints, {inputs} inputs");
     }
 
+    /// <summary>The upload path of the importer: text files in invalid UTF-8, GB18030 and a mix, through the preview endpoint.</summary>
+    [Fact]
+    public async Task ImportPreview_InvalidUtf8AndGb18030Files_ReadOrRefusedInChineseNever500()
+    {
+        await using var app = await TestApp.StartAsync("sqlite");
+        await app.SeedWorldAsync();
+        var c = await app.ClientFor("unit_admin-a");
+        const string notice = "一、政治建设方面\n1.学习贯彻习近平新时代中国特色社会主义思想不深入。\n整改措施：制定学习计划。\n";
+        var gb = Encoding.GetEncoding("GB18030").GetBytes(notice);
+        var cases = new (string Name, byte[] Bytes)[]
+        {
+            ("GB18030", gb),
+            ("invalid UTF-8 only", [0xC3, 0x28, 0xA0, 0xA1, 0xE2, 0x28, 0xA1, 0xF0, 0x28, 0x8C, 0xBC, 0xFF, 0xFE, 0xFD]),
+            ("UTF-8 with invalid bytes inside", [.. Utf8(notice[..10]), 0xC0, 0xAF, 0xED, 0xA0, 0x80, .. Utf8(notice[10..])]),
+            ("UTF-8 then GB18030", [.. Utf8(notice), .. gb]),
+            ("GB18030 with a UTF-8 BOM", [0xEF, 0xBB, 0xBF, .. gb]),
+            ("UTF-16 without BOM", Encoding.Unicode.GetBytes(notice)),
+        };
+        foreach (var (name, bytes) in cases)
+        {
+            using var form = new MultipartFormDataContent();
+            form.Add(new ByteArrayContent(bytes) { Headers = { ContentType = new("text/plain") } }, "file", "通知.txt");
+            var r = await c.PostAsync("/api/import/preview", form);
+            var text = await r.Content.ReadAsStringAsync();
+            Assert.True((int)r.StatusCode is 200 or 400, $"{name}: {(int)r.StatusCode} {Short(text)}");
+            if (r.StatusCode != System.Net.HttpStatusCode.OK) Assert.True(IsChineseProblem(r, text), $"{name}: {Short(text)}");
+            if (name == "GB18030") Assert.Contains("学习贯彻习近平新时代中国特色社会主义思想不深入", text);
+        }
+    }
+
     static string Short(string s) => s.Length > 300 ? s[..300] : s;
 
     static bool IsChineseProblem(HttpResponseMessage r, string text)
