@@ -1,16 +1,50 @@
-﻿using System;
+using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace Rectify.Core.Data.Migrations.Sqlite
 {
-    /// <inheritdoc />
+    /// <summary>
+    /// The documents units submit to the inspection office and their joint review; and the full-text table keyed by
+    /// rowid (Id × 4 + kind), so its triggers delete the old text of a changed row by rowid instead of scanning the
+    /// whole table (200 ms per measure update at 200 units before).
+    /// </summary>
     public partial class Office2 : Migration
     {
+        static readonly (string Table, string Kind, int Code, string Body)[] Sources =
+        [
+            ("Problems", "problem", 0, "coalesce({0}.\"Title\",'') || ' ' || coalesce({0}.\"Description\",'')"),
+            ("Measures", "measure", 1, "coalesce({0}.\"Text\",'') || ' ' || coalesce({0}.\"Progress\",'')"),
+            ("ProgressReports", "report", 2, "coalesce({0}.\"Done\",'') || ' ' || coalesce({0}.\"NextStep\",'')"),
+            ("Rules", "rule", 3, "coalesce({0}.\"Title\",'') || ' ' || coalesce({0}.\"Reference\",'')"),
+        ];
+
+        static void RebuildSearch(MigrationBuilder b, bool byRowid)
+        {
+            foreach (var (table, _, _, _) in Sources)
+                foreach (var suffix in new[] { "ai", "au", "ad" })
+                    b.Sql($"DROP TRIGGER IF EXISTS \"SearchText_{table}_{suffix}\";");
+            b.Sql("DROP TABLE IF EXISTS \"SearchText\";");
+            b.Sql("CREATE VIRTUAL TABLE \"SearchText\" USING fts5(body, kind UNINDEXED, ref_id UNINDEXED, unit_id UNINDEXED, tokenize='trigram');");
+            foreach (var (table, kind, code, body) in Sources)
+            {
+                var n = string.Format(body, "NEW");
+                string Rowid(string row) => byRowid ? $"{row}.\"Id\" * 4 + {code}" : "NULL";
+                var delete = byRowid ? $"DELETE FROM \"SearchText\" WHERE rowid = OLD.\"Id\" * 4 + {code};"
+                    : $"DELETE FROM \"SearchText\" WHERE kind = '{kind}' AND ref_id = OLD.\"Id\";";
+                var insert = $"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) VALUES ({Rowid("NEW")}, {n}, '{kind}', NEW.\"Id\", NEW.\"UnitId\");";
+                b.Sql($"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) SELECT {Rowid("t")}, {string.Format(body, "t")}, '{kind}', t.\"Id\", t.\"UnitId\" FROM \"{table}\" t;");
+                b.Sql($"CREATE TRIGGER \"SearchText_{table}_ai\" AFTER INSERT ON \"{table}\" BEGIN {insert} END;");
+                b.Sql($"CREATE TRIGGER \"SearchText_{table}_au\" AFTER UPDATE ON \"{table}\" BEGIN {delete} {insert} END;");
+                b.Sql($"CREATE TRIGGER \"SearchText_{table}_ad\" AFTER DELETE ON \"{table}\" BEGIN {delete} END;");
+            }
+        }
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            RebuildSearch(migrationBuilder, byRowid: true);
             migrationBuilder.AddColumn<string>(
                 name: "ReviewChain",
                 table: "Rounds",
@@ -96,6 +130,7 @@ namespace Rectify.Core.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            RebuildSearch(migrationBuilder, byRowid: false);
             migrationBuilder.DropTable(
                 name: "DocumentReviews");
 
