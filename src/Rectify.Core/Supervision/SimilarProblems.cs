@@ -144,34 +144,41 @@ public sealed class ProblemIndex
         var parent = Enumerable.Range(0, members.Length).ToArray();
         int Find(int x) { while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; }
         var degree = new double[members.Length];
-        var partial = new Dictionary<int, double>();
-        var weights = new Dictionary<int, float>();
+        var units = members.Select(m => _docs[m].UnitId).ToArray();
+        // Scratch space reused for every vector: accumulated scores by member, and x's weights by term.
+        var partial = new double[members.Length];
+        var touched = new List<int>();
+        var weights = new float[_postings.Length];
         var bound = threshold - 1e-6;
         for (int k = 0; k < members.Length; k++)
         {
             var x = vectors[k];
-            var unit = _docs[members[k]].UnitId;
-            partial.Clear();
+            var unit = units[k];
+            touched.Clear();
             foreach (var (t, w) in x)
                 if (inverted.TryGetValue(t, out var list))
                     foreach (var (y, wy) in list)
-                        if (_docs[members[y]].UnitId != unit) partial[y] = partial.GetValueOrDefault(y) + w * wy;
-            if (partial.Count > 0)
+                    {
+                        if (units[y] == unit) continue;
+                        if (partial[y] == 0) touched.Add(y);
+                        partial[y] += w * wy;
+                    }
+            if (touched.Count > 0)
             {
-                weights.Clear();
                 foreach (var (t, w) in x) weights[t] = w;
-                foreach (var (y, indexed) in partial)
+                foreach (var y in touched)
                 {
-                    double score = indexed;
+                    double score = partial[y];
+                    partial[y] = 0;
                     var vy = vectors[y];
-                    for (int i = 0; i < prefixEnd[y]; i++)
-                        if (weights.TryGetValue(vy[i].Term, out var wx)) score += wx * vy[i].Weight;
+                    for (int i = 0; i < prefixEnd[y]; i++) score += weights[vy[i].Term] * vy[i].Weight;
                     if (score < threshold) continue;
                     var (a, b) = (Find(k), Find(y));
                     if (a != b) parent[a] = b;
                     degree[k] += score;
                     degree[y] += score;
                 }
+                foreach (var (t, _) in x) weights[t] = 0;
             }
             // Index the suffix of x that a vector reaching the threshold with it must touch.
             double sum = 0;
