@@ -3,15 +3,17 @@ using Rectify.Core.Supervision;
 
 /// <summary>
 /// 举一反三 on a province-sized set: 2 000 units × 30 generated problems (60 000). Building the n-gram TF-IDF index
-/// (done once per data version), one similar-problem query, and the clusters of one 200-unit round.
+/// (done once per data version), one similar-problem query, and the clusters of a 100-unit (3 000 problems) and a
+/// 200-unit round (6 000) in that index; the 3 000-problem round alone in its own index (the API's case on a county
+/// database), with the pruned pairing and, for comparison, every pair scored (the first version).
 /// Run: dotnet run -c Release --project bench/Rectify.Bench -- --filter '*Similarity*'
 /// </summary>
 [MemoryDiagnoser]
 public class SimilarityBenchmarks
 {
     List<ProblemText> problems = null!;
-    ProblemIndex index = null!;
-    long[] round = null!;
+    ProblemIndex index = null!, county = null!;
+    long[] round100 = null!, round200 = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -26,7 +28,9 @@ public class SimilarityBenchmarks
                 problems.Add(new ProblemText(id++, unit, unit, unit / 200, title, description));
             }
         index = new ProblemIndex(problems);
-        round = [.. problems.Where(p => p.RoundId == 1).Select(p => p.Id)];
+        round200 = [.. problems.Where(p => p.RoundId == 1).Select(p => p.Id)];
+        round100 = [.. problems.Where(p => p.RoundId == 1 && p.UnitId < 300).Select(p => p.Id)];
+        county = new ProblemIndex([.. problems.Where(p => round100.Contains(p.Id))]);
     }
 
     [Benchmark]
@@ -36,5 +40,14 @@ public class SimilarityBenchmarks
     public int SimilarQuery() => index.Similar(30_001, 10, _ => true).Count;
 
     [Benchmark]
-    public int RoundClusters() => index.Clusters(round, ProblemSimilarity.ClusterThreshold).Count;
+    public int RoundClusters3000() => index.Clusters(round100, ProblemSimilarity.ClusterThreshold).Count;
+
+    [Benchmark]
+    public int RoundClusters6000() => index.Clusters(round200, ProblemSimilarity.ClusterThreshold).Count;
+
+    [Benchmark]
+    public int CountyClusters3000() => county.Clusters(round100, ProblemSimilarity.ClusterThreshold).Count;
+
+    [Benchmark]
+    public int CountyClusters3000_EveryPair() => county.ClustersByBruteForce(round100, ProblemSimilarity.ClusterThreshold).Count;
 }

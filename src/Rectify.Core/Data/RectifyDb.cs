@@ -49,6 +49,8 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     public DbSet<OutcomeFigure> OutcomeFigures => Set<OutcomeFigure>();
     public DbSet<EvaluationSheet> EvaluationSheets => Set<EvaluationSheet>();
     public DbSet<UnitEvaluation> UnitEvaluations => Set<UnitEvaluation>();
+    public DbSet<RectificationDocument> RectificationDocuments => Set<RectificationDocument>();
+    public DbSet<DocumentReview> DocumentReviews => Set<DocumentReview>();
     public DbSet<User> Users => Set<User>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -169,6 +171,22 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         {
             e.HasIndex(x => new { x.RoundId, x.UnitId }).IsUnique();
             e.HasOne<InspectionRound>().WithMany().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<InspectionRound>(e => e.Property(r => r.ReviewChain).HasMaxLength(500));
+        b.Entity<RectificationDocument>(e =>
+        {
+            e.HasIndex(d => new { d.InspectionId, d.Kind, d.Number }).IsUnique();
+            e.Property(d => d.FileName).HasMaxLength(255);
+            e.Property(d => d.ContentType).HasMaxLength(100);
+            e.Property(d => d.Chain).HasMaxLength(500);
+            e.Ignore(d => d.ChainOffices);
+            e.Ignore(d => d.CurrentOffice);
+            e.HasOne<Inspection>().WithMany().HasForeignKey(d => d.InspectionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DocumentReview>(e =>
+        {
+            e.HasIndex(r => r.DocumentId);
+            e.HasOne<RectificationDocument>().WithMany().HasForeignKey(r => r.DocumentId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<User>(e => e.HasIndex(u => u.UserName).IsUnique());
         b.Entity<ApiToken>(e => e.HasIndex(t => t.TokenHash).IsUnique());

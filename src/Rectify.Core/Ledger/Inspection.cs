@@ -24,6 +24,11 @@ public sealed class InspectionRound : Entity
     public long OfficeId { get; set; }
     public DateOnly? Start { get; set; }
     public DateOnly? End { get; set; }
+    /// <summary>
+    /// 联审: the offices that review the units' plans and reports, in order (comma-separated organisation ids, e.g. the
+    /// 巡察办, then 纪委监委, then 组织部). Null: the round's own office alone.
+    /// </summary>
+    public string? ReviewChain { get; set; }
     public List<Inspection> Inspections { get; set; } = [];
 }
 

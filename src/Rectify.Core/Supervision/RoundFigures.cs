@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
+using Rectify.Core.Workflow;
 
 namespace Rectify.Core.Supervision;
 
@@ -57,25 +58,38 @@ public static class GetRoundFigures
         string? roundName = null;
         if (q.RoundId is { } rid)
             roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
-        var inspections = Inspections(db, q);
-        var inspectionIds = inspections.Select(i => i.Id);
-
         List<ProblemRow> problems;
         List<MeasureRow> measures;
+        List<long> unitIds;
+        IQueryable<OutcomeFigure> figures;
         if (q.AsOf is { } day)
-            (problems, measures) = await AsOfAsync(db, inspectionIds, FigureQuery.Cutoff(day), ct);
+        {
+            // The inspections as they stood then (deleted ones included), their problems and measures, from the audit trail.
+            var cutoff = FigureQuery.Cutoff(day);
+            var then = await InspectionsAsOfAsync(db, q, cutoff, ct);
+            List<long> measureIds;
+            (problems, measures, measureIds) = await AsOfAsync(db, then, cutoff, ct);
+            unitIds = [.. then.Select(i => i.UnitId).Distinct()];
+            var problemIds = problems.Select(p => p.Id).ToList();
+            figures = db.OutcomeFigures.Where(f => (f.ProblemId != null && problemIds.Contains(f.ProblemId.Value)) || (f.MeasureId != null && measureIds.Contains(f.MeasureId.Value)));
+        }
         else
         {
+            var inspections = Inspections(db, q);
+            var inspectionIds = inspections.Select(i => i.Id);
             problems = await db.Problems.AsNoTracking().Where(p => inspectionIds.Contains(p.InspectionId))
                 .Select(p => new ProblemRow(p.Id, p.UnitId, p.InspectionId, p.StatedStatus)).ToListAsync(ct);
             measures = await db.Measures.AsNoTracking().Where(m => inspectionIds.Contains(m.InspectionId))
                 .GroupBy(m => new { m.ProblemId, m.Status }).Select(g => new MeasureRow(g.Key.ProblemId, g.Key.Status)).ToListAsync(ct);
+            unitIds = await inspections.Select(i => i.UnitId).Distinct().ToListAsync(ct);
+            var problemQuery = db.Problems.Where(p => inspectionIds.Contains(p.InspectionId)).Select(p => p.Id);
+            var measureQuery = db.Measures.Where(m => inspectionIds.Contains(m.InspectionId)).Select(m => m.Id);
+            figures = db.OutcomeFigures.Where(f => (f.ProblemId != null && problemQuery.Contains(f.ProblemId.Value)) || (f.MeasureId != null && measureQuery.Contains(f.MeasureId.Value)));
         }
 
         var statuses = DeriveStatuses(problems, measures);
-        var unitIds = await inspections.Select(i => i.UnitId).Distinct().ToListAsync(ct);
         var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        var outcomes = await OutcomesAsync(db, inspectionIds, problems.Select(p => p.Id).ToHashSet(), q.AsOf is { } d2 ? FigureQuery.Cutoff(d2) : null, ct);
+        var outcomes = await OutcomesAsync(db, figures, unitIds, problems.Select(p => p.Id).ToHashSet(), q.AsOf is { } d2 ? FigureQuery.Cutoff(d2) : null, ct);
 
         var byUnit = problems.ToLookup(p => p.UnitId);
         var units = unitIds
@@ -121,17 +135,41 @@ public static class GetRoundFigures
             : p.StatedStatus ?? StatusRules.DeriveProblemStatus([]));
     }
 
+    /// <summary>An inspection as it stood at a past instant: which unit, which round, when fed back.</summary>
+    public sealed record InspectionAsOf(long Id, long UnitId, long? RoundId, DateOnly? FeedbackDate);
+
     /// <summary>
-    /// The problems and measure statuses as they stood at <paramref name="cutoff"/>: for each Problem and Measure the
-    /// last audit event before the cutoff gives its values (a row created later, or deleted before, does not count).
-    /// Audit events are not unit rows, so the caller's scope is applied explicitly.
+    /// The inspections selected by round or year and units as they stood at <paramref name="cutoff"/>, from each
+    /// inspection's last audit event before it: one deleted since still counts, one created later or deleted before
+    /// does not, and its round and feedback date are those of then. Inside the caller's scope.
     /// </summary>
-    public static async Task<(List<ProblemRow> Problems, List<MeasureRow> Measures)> AsOfAsync(RectifyDb db, IQueryable<long> inspectionIds, DateTime cutoff, CancellationToken ct)
+    public static async Task<List<InspectionAsOf>> InspectionsAsOfAsync(RectifyDb db, FigureQuery q, DateTime cutoff, CancellationToken ct)
     {
-        var ids = await inspectionIds.ToListAsync(ct);
-        var idSet = ids.ToHashSet();
+        var list = new List<InspectionAsOf>();
+        foreach (var (id, unit, after) in await LastStatesAsync(db, nameof(Inspection), cutoff, null, ct))
+        {
+            long? round = after.TryGetProperty(nameof(Inspection.RoundId), out var r) && r.ValueKind == JsonValueKind.Number ? r.GetInt64() : null;
+            DateOnly? feedback = after.TryGetProperty(nameof(Inspection.FeedbackDate), out var f) && f.ValueKind == JsonValueKind.String ? f.Deserialize<DateOnly>() : null;
+            var i = new InspectionAsOf(id, unit, round, feedback);
+            if (q.RoundId is { } rid && i.RoundId != rid) continue;
+            if (q.Year is { } y && i.FeedbackDate?.Year != y) continue;
+            if (q.UnitIds is { Count: > 0 } units && !units.Contains(i.UnitId)) continue;
+            list.Add(i);
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// The problems and measure statuses of the given inspections as they stood at <paramref name="cutoff"/>: for each
+    /// Problem and Measure the last audit event before the cutoff gives its values (a row created later, or deleted
+    /// before, does not count). Audit events are not unit rows, so the caller's scope is applied explicitly.
+    /// </summary>
+    public static async Task<(List<ProblemRow> Problems, List<MeasureRow> Measures, List<long> MeasureIds)> AsOfAsync(RectifyDb db,
+        IReadOnlyCollection<InspectionAsOf> inspections, DateTime cutoff, CancellationToken ct)
+    {
+        var idSet = inspections.Select(i => i.Id).ToHashSet();
+        var units = inspections.Select(i => (long?)i.UnitId).Distinct().ToList();
         var problems = new List<ProblemRow>();
-        var units = inspectionIds.Join(db.Inspections, id => id, i => i.Id, (_, i) => (long?)i.UnitId);
         foreach (var (id, unit, after) in await LastStatesAsync(db, nameof(Problem), cutoff, units, ct))
         {
             var inspection = Long(after, nameof(Problem.InspectionId));
@@ -142,24 +180,27 @@ public static class GetRoundFigures
         }
         var problemIds = problems.Select(p => p.Id).ToHashSet();
         var measures = new HashSet<MeasureRow>();
-        foreach (var (_, _, after) in await LastStatesAsync(db, nameof(Measure), cutoff, units, ct))
+        var measureIds = new List<long>();
+        foreach (var (id, _, after) in await LastStatesAsync(db, nameof(Measure), cutoff, units, ct))
         {
             if (!idSet.Contains(Long(after, nameof(Measure.InspectionId)))) continue;
             var problem = Long(after, nameof(Measure.ProblemId));
             if (!problemIds.Contains(problem)) continue;
             measures.Add(new MeasureRow(problem, after.GetProperty(nameof(Measure.Status)).Deserialize<MeasureStatus>()));
+            measureIds.Add(id);
         }
-        return (problems, [.. measures]);
+        return (problems, [.. measures], measureIds);
     }
 
     static long Long(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
 
     /// <summary>Last state before the cutoff of every entity of a type, skipping deleted ones; one grouped query.</summary>
-    static async Task<List<(long Id, long UnitId, JsonElement After)>> LastStatesAsync(RectifyDb db, string type, DateTime cutoff, IQueryable<long?> unitIds, CancellationToken ct)
+    static async Task<List<(long Id, long UnitId, JsonElement After)>> LastStatesAsync(RectifyDb db, string type, DateTime cutoff, List<long?>? unitIds, CancellationToken ct)
     {
-        var last = db.AuditEvents.Where(a => a.EntityType == type && a.At < cutoff && a.EntityId != null && unitIds.Contains(a.UnitId)
-                                             && (a.Action == "created" || a.Action == "updated" || a.Action == "deleted"))
-            .GroupBy(a => a.EntityId).Select(g => g.Max(a => a.Sequence));
+        var events = db.AuditEvents.Where(a => a.EntityType == type && a.At < cutoff && a.EntityId != null
+                                               && (a.Action == "created" || a.Action == "updated" || a.Action == "deleted"));
+        if (unitIds is not null) events = events.Where(a => unitIds.Contains(a.UnitId));
+        var last = events.GroupBy(a => a.EntityId).Select(g => g.Max(a => a.Sequence));
         var rows = db.AuditEvents.AsNoTracking().Where(a => last.Contains(a.Sequence) && a.Action != "deleted" && a.After != null);
         if (!db.Scope.All)
         {
@@ -171,17 +212,13 @@ public static class GetRoundFigures
     }
 
     /// <summary>Outcome figures of the selected problems (and their measures), summed per unit and kind in SQL; rule documents linked to them.</summary>
-    static async Task<Dictionary<long, OutcomeTotals>> OutcomesAsync(RectifyDb db, IQueryable<long> inspectionIds, HashSet<long> problemIds, DateTime? cutoff, CancellationToken ct)
+    static async Task<Dictionary<long, OutcomeTotals>> OutcomesAsync(RectifyDb db, IQueryable<OutcomeFigure> selected, List<long> unitIds, HashSet<long> problemIds, DateTime? cutoff, CancellationToken ct)
     {
-        var problemQuery = db.Problems.Where(p => inspectionIds.Contains(p.InspectionId)).Select(p => p.Id);
-        var measureQuery = db.Measures.Where(m => inspectionIds.Contains(m.InspectionId)).Select(m => m.Id);
-        var figures = db.OutcomeFigures.AsNoTracking()
-            .Where(f => (f.ProblemId != null && problemQuery.Contains(f.ProblemId.Value)) || (f.MeasureId != null && measureQuery.Contains(f.MeasureId.Value)));
+        var figures = selected.AsNoTracking();
         if (cutoff is { } c)
-            figures = figures.Where(f => db.AuditEvents.Any(a => a.EntityType == nameof(Workflow.OutcomeFigure) && a.EntityId == f.Id && a.Action == "created" && a.At < c));
+            figures = figures.Where(f => db.AuditEvents.Any(a => a.EntityType == nameof(OutcomeFigure) && a.EntityId == f.Id && a.Action == "created" && a.At < c));
         var sums = await figures.GroupBy(f => new { f.UnitId, f.Kind }).Select(g => new { g.Key.UnitId, g.Key.Kind, Sum = g.Sum(f => f.Value) }).ToListAsync(ct);
 
-        var unitIds = await db.Inspections.Where(i => inspectionIds.Contains(i.Id)).Select(i => i.UnitId).Distinct().ToListAsync(ct);
         var rulesQuery = db.Rules.AsNoTracking().Where(r => unitIds.Contains(r.UnitId));
         if (cutoff is { } c2)
         {

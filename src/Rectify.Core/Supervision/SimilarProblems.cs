@@ -112,10 +112,105 @@ public sealed class ProblemIndex
     /// <summary>
     /// Clusters of the given problems: pairs in different units whose similarity reaches <paramref name="threshold"/>
     /// are joined (union-find); clusters spanning at least two units, largest first. Labelled by their most central problem.
-    /// On a large index the most common terms (in more than 2% of the problems, and more than 200) are skipped when
-    /// pairing: their weight is small and their postings would make the pairing quadratic.
+    /// On a large index the most common terms (in more than 2% of the problems, and more than 200) are left out of the
+    /// similarity: their weight is small and they would join almost everything.
     /// </summary>
+    /// <remarks>
+    /// Pairs are found with the All-Pairs prefix filter (Bayardo, Ma and Srikant, 2007), which is exact: terms are ordered
+    /// from common to rare; each vector indexes only its suffix, from the point where the running sum of
+    /// weight × (largest weight of that term among the members) reaches the threshold. Two vectors whose dot product
+    /// reaches the threshold must then share a term in the indexed suffix of the earlier one, so only such candidates
+    /// are scored, and their score is completed with the unindexed prefix. Postings stay short (rare terms), which turns
+    /// the quadratic pairing of a round into roughly linear work.
+    /// </remarks>
     public IReadOnlyList<ProblemCluster> Clusters(IReadOnlyCollection<long> problemIds, double threshold)
+    {
+        var members = problemIds.Where(_row.ContainsKey).Select(id => _row[id]).Distinct().Order().ToArray();
+        var cap = Math.Max(200, _docs.Length / 50);
+        // The members' vectors without the most common terms of the index.
+        var vectors = members.Select(d => _vectors[d].Where(x => _postings[x.Term].Count <= cap).ToArray()).ToArray();
+        var df = new Dictionary<int, int>();
+        var maxWeight = new Dictionary<int, float>();
+        foreach (var v in vectors)
+            foreach (var (t, w) in v)
+            {
+                df[t] = df.GetValueOrDefault(t) + 1;
+                if (w > maxWeight.GetValueOrDefault(t)) maxWeight[t] = w;
+            }
+        // Common terms first: they stay in the unindexed prefixes; the inverted index holds the rare ones.
+        foreach (var v in vectors) Array.Sort(v, (a, b) => df[a.Term] != df[b.Term] ? df[b.Term].CompareTo(df[a.Term]) : a.Term.CompareTo(b.Term));
+        var prefixEnd = new int[members.Length];
+        var inverted = new Dictionary<int, List<(int Member, float Weight)>>();
+        var parent = Enumerable.Range(0, members.Length).ToArray();
+        int Find(int x) { while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; }
+        var degree = new double[members.Length];
+        var units = members.Select(m => _docs[m].UnitId).ToArray();
+        // Scratch space reused for every vector: accumulated scores by member, and x's weights by term.
+        var partial = new double[members.Length];
+        var touched = new List<int>();
+        var weights = new float[_postings.Length];
+        var bound = threshold - 1e-6;
+        for (int k = 0; k < members.Length; k++)
+        {
+            var x = vectors[k];
+            var unit = units[k];
+            touched.Clear();
+            foreach (var (t, w) in x)
+                if (inverted.TryGetValue(t, out var list))
+                    foreach (var (y, wy) in list)
+                    {
+                        if (units[y] == unit) continue;
+                        if (partial[y] == 0) touched.Add(y);
+                        partial[y] += w * wy;
+                    }
+            if (touched.Count > 0)
+            {
+                foreach (var (t, w) in x) weights[t] = w;
+                foreach (var y in touched)
+                {
+                    double score = partial[y];
+                    partial[y] = 0;
+                    var vy = vectors[y];
+                    for (int i = 0; i < prefixEnd[y]; i++) score += weights[vy[i].Term] * vy[i].Weight;
+                    if (score < threshold) continue;
+                    var (a, b) = (Find(k), Find(y));
+                    if (a != b) parent[a] = b;
+                    degree[k] += score;
+                    degree[y] += score;
+                }
+                foreach (var (t, _) in x) weights[t] = 0;
+            }
+            // Index the suffix of x that a vector reaching the threshold with it must touch.
+            double sum = 0;
+            prefixEnd[k] = x.Length;
+            for (int i = 0; i < x.Length; i++)
+            {
+                sum += x[i].Weight * maxWeight[x[i].Term];
+                if (sum < bound) continue;
+                prefixEnd[k] = i;
+                for (int j = i; j < x.Length; j++)
+                {
+                    if (!inverted.TryGetValue(x[j].Term, out var list)) inverted[x[j].Term] = list = [];
+                    list.Add((k, x[j].Weight));
+                }
+                break;
+            }
+        }
+        return [.. Enumerable.Range(0, members.Length).GroupBy(Find).Where(g => g.Select(m => _docs[members[m]].UnitId).Distinct().Count() >= 2)
+            .Select(g =>
+            {
+                var list = g.OrderByDescending(m => degree[m]).ThenBy(m => _docs[members[m]].Id).ToList();
+                return new ProblemCluster(_docs[members[list[0]]].Title, g.Select(m => _docs[members[m]].UnitId).Distinct().Count(),
+                    [.. list.Select(m => Hit(members[m], degree[m]))]);
+            })
+            .OrderByDescending(c => c.Problems.Count).ThenBy(c => c.Problems[0].ProblemId)];
+    }
+
+    /// <summary>
+    /// The clusters as the first version computed them: every member scored against every other through the postings.
+    /// Quadratic; kept to check <see cref="Clusters"/> against it.
+    /// </summary>
+    internal IReadOnlyList<ProblemCluster> ClustersByBruteForce(IReadOnlyCollection<long> problemIds, double threshold)
     {
         var members = problemIds.Where(_row.ContainsKey).Select(id => _row[id]).ToHashSet();
         var parent = members.ToDictionary(m => m, m => m);

@@ -92,8 +92,21 @@ public static class TextSearch
         cmd.Parameters.Add(p);
     }
 
-    /// <summary>Loads the matched rows through the scoped context, applies round/status filters, keeps the match order.</summary>
+    /// <summary>
+    /// Loads the matched rows through the scoped context, applies round/status filters, keeps the match order. Without
+    /// those filters almost every match is a hit, so only as many as asked for are loaded (then more if some fell out);
+    /// with them, 500 at a time until enough.
+    /// </summary>
     internal static async Task<IReadOnlyList<SearchHit>> LoadAsync(RectifyDb db, SearchQuery q, List<(SearchKind Kind, long Id)> matches, CancellationToken ct)
+    {
+        var chunk = q.RoundId is null && q.Status is null ? Math.Max(q.Take, 1) : 500;
+        var hits = new List<SearchHit>();
+        for (int start = 0; start < matches.Count && hits.Count < q.Take; start += chunk)
+            hits.AddRange(await LoadChunkAsync(db, q, matches.GetRange(start, Math.Min(chunk, matches.Count - start)), ct));
+        return [.. hits.Take(q.Take)];
+    }
+
+    static async Task<List<SearchHit>> LoadChunkAsync(RectifyDb db, SearchQuery q, List<(SearchKind Kind, long Id)> matches, CancellationToken ct)
     {
         var hits = new Dictionary<(SearchKind, long), SearchHit>();
         List<long> Ids(SearchKind k) => [.. matches.Where(m => m.Kind == k).Select(m => m.Id)];
@@ -139,8 +152,7 @@ public static class TextSearch
 
         return [.. matches.Where(hits.ContainsKey).Select(m => hits[m])
             .Where(h => q.Status is null || h.Status == q.Status)
-            .Where(h => db.Scope.CanSeeUnit(h.UnitId))
-            .Take(q.Take)];
+            .Where(h => db.Scope.CanSeeUnit(h.UnitId))];
     }
 
     internal static string KindFilter(SearchQuery q) => q.Kind is { } k ? $" AND kind = '{SearchKinds.Code(k)}'" : "";
@@ -148,7 +160,11 @@ public static class TextSearch
     internal static string UnitsJson(long[] units) => JsonSerializer.Serialize(units);
 }
 
-/// <summary>SQLite: the FTS5 table "SearchText" (trigram tokenizer, kept by triggers; migration Search).</summary>
+/// <summary>
+/// SQLite: the FTS5 table "SearchText" (trigram tokenizer, kept by triggers; migrations Search and Office2). Terms of
+/// fewer than three characters cannot use the trigram index: they scan the table in rowid order (by row id),
+/// stopping at the candidate limit.
+/// </summary>
 public sealed class SqliteTextSearch : ITextSearch
 {
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(RectifyDb db, SearchQuery q, CancellationToken ct = default)
@@ -160,7 +176,7 @@ public sealed class SqliteTextSearch : ITextSearch
         var where = useMatch ? "\"SearchText\" MATCH $q" : string.Join(" AND ", terms.Select((_, i) => $"body LIKE $l{i} ESCAPE '\\'"));
         var sql = $"SELECT kind, ref_id FROM \"SearchText\" WHERE {where}"
                   + (units is null ? "" : " AND unit_id IN (SELECT value FROM json_each($units))")
-                  + TextSearch.KindFilter(q) + (useMatch ? " ORDER BY rank" : " ORDER BY kind, ref_id") + $" LIMIT {TextSearch.Candidates}";
+                  + TextSearch.KindFilter(q) + (useMatch ? " ORDER BY rank" : "") + $" LIMIT {TextSearch.Candidates}";
         var matches = await TextSearch.ReadAsync(db, sql, cmd =>
         {
             if (useMatch) TextSearch.Add(cmd, "$q", string.Join(" AND ", terms.Select(t => "\"" + t.Replace("\"", "\"\"") + "\"")));

@@ -36,7 +36,7 @@ public sealed class UploadEvidence(RectifyDb db, TimeProvider clock, WorkflowSet
     }
 
     /// <summary>Reads at most <paramref name="max"/> bytes; null when the stream holds more.</summary>
-    static async Task<byte[]?> ReadLimitedAsync(Stream s, long max, CancellationToken ct)
+    internal static async Task<byte[]?> ReadLimitedAsync(Stream s, long max, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];

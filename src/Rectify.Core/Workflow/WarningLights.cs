@@ -34,6 +34,19 @@ public static class WarningLights
         return Light.Green;
     }
 
+    /// <summary>
+    /// The light of a document the unit owes (整改方案, 整改情况报告, 公开): green once submitted (and not returned) or while
+    /// more than <see cref="WorkflowSettings.YellowDays"/> days remain; yellow when due within them; red once overdue and
+    /// not submitted. None without a deadline (no feedback date yet).
+    /// </summary>
+    public static Light ForDocument(bool submitted, DateOnly? due, DateOnly today, WorkflowSettings s)
+    {
+        if (submitted) return Light.Green;
+        if (due is not { } d) return Light.None;
+        if (today > d) return Light.Red;
+        return d.DayNumber - today.DayNumber <= s.YellowDays ? Light.Yellow : Light.Green;
+    }
+
     /// <summary>A group (problem, department, unit) shows its worst light; none when every member has none.</summary>
     public static Light Worst(IEnumerable<Light> lights) => lights.DefaultIfEmpty(Light.None).Max();
 

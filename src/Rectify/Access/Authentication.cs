@@ -125,6 +125,10 @@ public static class Authentication
             offices.Add(office);
             using var db = Database.Open(location);
             units.AddRange(db.Organisations.Where(o => o.Kind == OrganisationKind.Unit && o.ParentId == office).Select(o => o.Id).ToList());
+            // 联审: an office in a round's review chain (e.g. 纪委监委, 组织部) also sees that round's units.
+            var reviewed = db.Rounds.Where(r => r.ReviewChain != null).Select(r => new { r.Id, r.ReviewChain }).ToList()
+                .Where(r => Core.Supervision.ReviewChain.Parse(r.ReviewChain).Contains(office)).Select(r => (long?)r.Id).ToList();
+            if (reviewed.Count > 0) units.AddRange(db.Inspections.Where(i => reviewed.Contains(i.RoundId)).Select(i => i.UnitId).ToList());
         }
         return new CallerScope(false, [.. units.Distinct()], [.. offices], id, name, role);
     }

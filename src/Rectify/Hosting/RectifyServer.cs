@@ -133,6 +133,7 @@ public static class RectifyServer
         app.MapImportApi();
         app.MapWorkflowApi();
         app.MapSupervisionApi();
+        app.MapDocumentsApi();
         app.MapExportApi();
         app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
         app.MapAccountEndpoints();

@@ -78,7 +78,7 @@ public static class WorkflowApi
         api.MapPost("/inbox/{id:long}/read", MarkRead).WithSummary("提醒标为已读");
     }
 
-    static IResult Refused(Refusal r) => r.Status switch
+    internal static IResult Refused(Refusal r) => r.Status switch
     {
         404 => Guard.NotFound(r.Message.Replace("不存在或无权访问。", "")),
         403 => Guard.Forbidden(r.Message),

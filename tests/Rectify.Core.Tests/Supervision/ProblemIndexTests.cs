@@ -77,6 +77,41 @@ public class ProblemIndexTests
         Assert.Equal(3, c.UnitCount);
     }
 
+    /// <summary>
+    /// The pruned pairing (All-Pairs prefix filter) finds exactly the clusters of scoring every pair: 40 units × 30
+    /// generated problems, at several thresholds, same members, same labels, same centrality to 4 decimals.
+    /// </summary>
+    [Theory]
+    [InlineData(0.2)]
+    [InlineData(0.35)]
+    [InlineData(0.5)]
+    [InlineData(0.8)]
+    public void Clusters_Pruned_SameAsEveryPairScored(double threshold)
+    {
+        var rnd = new Random(7);
+        var corpus = new List<ProblemText>();
+        long id = 1;
+        for (int unit = 1; unit <= 40; unit++)
+            for (int i = 0; i < 30; i++)
+            {
+                var (title, description) = RoundGenerator.Text(rnd.Next(RoundGenerator.Areas.Length), rnd.Next(RoundGenerator.Faults.Length), rnd.Next(3), rnd.Next(1000));
+                corpus.Add(new ProblemText(id++, unit, unit, unit <= 30 ? 1 : 2, title, description));
+            }
+        var index = new ProblemIndex(corpus);
+        var round = corpus.Where(p => p.RoundId == 1).Select(p => p.Id).ToList();
+        var fast = index.Clusters(round, threshold);
+        var slow = index.ClustersByBruteForce(round, threshold);
+        Assert.NotEmpty(slow);
+        Assert.Equal(slow.Count, fast.Count);
+        for (int i = 0; i < slow.Count; i++)
+        {
+            Assert.Equal(slow[i].Label, fast[i].Label);
+            Assert.Equal(slow[i].UnitCount, fast[i].UnitCount);
+            Assert.Equal(slow[i].Problems.Select(p => p.ProblemId).Order(), fast[i].Problems.Select(p => p.ProblemId).Order());
+            Assert.Equal(slow[i].Problems.Select(p => p.Score), fast[i].Problems.Select(p => p.Score), (a, b) => Math.Abs(a - b) < 1e-3);
+        }
+    }
+
     [Fact]
     public void Grams_AreBigramsAndTrigramsOfRuns_PunctuationSplits()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rectify.Core.Supervision;
 using Rectify.Core.Workflow;
 using Rectify.Tests.Support;
 
@@ -64,6 +65,14 @@ public class TenancyTests
         ("DELETE", "/api/figures/{id}") => (_ => bw.FigureId, null),
         (_, "/api/units/{id}/approval-chain") => (x => x.UnitId, new { steps = new[] { "office" } }),
         (_, "/api/rules/{id}") => (_ => bw.RuleId, null),
+        ("GET", "/api/rounds/{id}/documents") => (x => x.RoundId, null),
+        (_, "/api/rounds/{id}/review-chain") => (x => x.RoundId, new { officeIds = Array.Empty<long>() }),
+        (_, "/api/inspections/{id}/documents") => (x => x.InspectionId, new { }),
+        ("POST", "/api/inspections/{id}/documents/generate") => (x => x.InspectionId, new { kind = "plan" }),
+        ("GET", "/api/documents/{id}") => (_ => bw.DocumentId, null),
+        ("GET", "/api/documents/{id}/file") => (_ => bw.DocumentId, null),
+        ("POST", "/api/documents/{id}/accept") => (_ => bw.DocumentId, new { opinion = "同意" }),
+        ("POST", "/api/documents/{id}/return") => (_ => bw.DocumentId, new { opinion = "退回" }),
         _ => throw new Xunit.Sdk.XunitException($"{method} {template} has no tenancy case: add one to TenancyTests"),
     };
 
@@ -110,13 +119,16 @@ public class TenancyTests
         Assert.Empty(db.ApprovalSteps);
         Assert.Single(db.OutcomeFigures);
         Assert.Single(db.Rules);
+        Assert.Equal(1, db.RectificationDocuments.Single().Version);
+        Assert.Empty(db.DocumentReviews);
+        Assert.Null(db.Rounds.Single(r => r.Id == w.B.RoundId).ReviewChain);
         Assert.Null(db.Reminders.Single(r => r.Id == bw.ReminderId).ReadAt);
         Assert.Equal(1, db.Measures.Single(m => m.Id == w.B.MeasureId).Version);
         Assert.Equal("学习贯彻不深入", db.Problems.Single(p => p.Id == w.B.ProblemId).Title);
         Assert.Single(db.Categories.Where(c => c.InspectionId == w.B.InspectionId));
     }
 
-    sealed record BWorkflow(long EvidenceId, long RequestId, long ReminderId, long FigureId, long RuleId);
+    sealed record BWorkflow(long EvidenceId, long RequestId, long ReminderId, long FigureId, long RuleId, long DocumentId);
 
     /// <summary>An evidence file and a pending closure request of unit B, for the workflow endpoints.</summary>
     static async Task<BWorkflow> SeedWorkflowOfBAsync(TestApp app, UnitWorld b)
@@ -141,8 +153,15 @@ public class TenancyTests
         var rule = new RuleDocument { UnitId = b.UnitId, Title = "区卫生健康委员会学习制度", ProblemIds = [b.ProblemId] };
         db.OutcomeFigures.Add(figure);
         db.Rules.Add(rule);
+        var document = new RectificationDocument
+        {
+            InspectionId = b.InspectionId, UnitId = b.UnitId, Kind = OwedDocument.Plan, Number = 1, FileName = "区卫生健康委员会整改方案.pdf",
+            ContentType = "application/pdf", Size = 8, Sha256 = new string('0', 64), Content = "%PDF-1.4"u8.ToArray(),
+            Chain = db.Rounds.Single(r => r.Id == b.RoundId).OfficeId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        db.RectificationDocuments.Add(document);
         await db.SaveChangesAsync();
-        return new BWorkflow(file.Id, request.Id, reminder.Id, figure.Id, rule.Id);
+        return new BWorkflow(file.Id, request.Id, reminder.Id, figure.Id, rule.Id, document.Id);
     }
 
     [Theory, MemberData(nameof(Providers))]

@@ -110,6 +110,9 @@ public class OfficeViewTests
         Assert.Equal(w.B.ProblemId, Assert.Single(onlyB).GetProperty("id").GetInt64());
         Assert.Empty((await HttpAssert.Ok<JsonElement>(await c.GetAsync($"/api/search?q=学习贯彻&roundId={w.A.RoundId}&unitId={w.B.UnitId}"))).EnumerateArray());
         Assert.Empty((await HttpAssert.Ok<JsonElement>(await c.GetAsync("/api/search?q=学习贯彻&status=closed"))).EnumerateArray());
+        // take: as many as asked for, best first, also when a status filter drops rows.
+        Assert.Single((await HttpAssert.Ok<JsonElement>(await c.GetAsync("/api/search?q=学习贯彻&take=1"))).EnumerateArray());
+        Assert.Single((await HttpAssert.Ok<JsonElement>(await c.GetAsync("/api/search?q=学习&status=in_progress&kind=problem&take=1"))).EnumerateArray());
 
         // Measures (progress text), weekly reports, rules (title and reference).
         Assert.Equal(w.B.MeasureId, Assert.Single(await Find("民主生活会")).GetProperty("id").GetInt64());

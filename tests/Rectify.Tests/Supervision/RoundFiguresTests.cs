@@ -70,7 +70,10 @@ public class RoundFiguresTests
         """, round, null);
 
     /// <summary>The same as it stood at a cutoff: each row's last audit event before it (plain SQL over the audit table).</summary>
-    static async Task<List<(long Problem, long Unit, string S)>> SqlAsOf(DbConnection c, bool pg, long round, DateTime cutoff)
+    static Task<List<(long Problem, long Unit, string S)>> SqlAsOf(DbConnection c, bool pg, long round, DateTime cutoff) =>
+        Query(c, SqlAsOfText(pg), round, cutoff);
+
+    static string SqlAsOfText(bool pg)
     {
         string J(string field) => pg ? $"(e.\"After\"::json->>'{field}')" : $"json_extract(e.\"After\", '$.{field}')";
         string Id(string field) => pg ? $"{J(field)}::bigint" : J(field);
@@ -95,7 +98,7 @@ public class RoundFiguresTests
               END
             FROM pp WHERE pp.insp IN (SELECT "Id" FROM "Inspections" WHERE "RoundId" = @round)
             """;
-        return await Query(c, sql, round, cutoff);
+        return sql;
     }
 
     static async Task<List<(long, long, string)>> Query(DbConnection c, string sql, long round, DateTime? cutoff)
@@ -176,6 +179,64 @@ public class RoundFiguresTests
         Assert.Equal(sqlNow.Count + 2, year.GetProperty("figures").GetProperty("problems").GetInt32());
         Assert.Equal(sqlNow.Count(x => x.S == "u") + 2, year.GetProperty("figures").GetProperty("unfinished").GetInt32());
         Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await office.GetAsync("/api/figures?year=2021"))).GetProperty("figures").GetProperty("problems").GetInt32());
+    }
+
+    /// <summary>As of a cutoff, with the inspections themselves taken from the audit trail (each one's last event before it).</summary>
+    static async Task<List<(long Problem, long Unit, string S)>> SqlAsOfWithInspections(DbConnection c, bool pg, long round, DateTime cutoff)
+    {
+        string J(string field) => pg ? $"(e.\"After\"::json->>'{field}')" : $"json_extract(e.\"After\", '$.{field}')";
+        var sql = SqlAsOfText(pg).Replace(
+            "FROM pp WHERE pp.insp IN (SELECT \"Id\" FROM \"Inspections\" WHERE \"RoundId\" = @round)",
+            $"""
+            FROM pp WHERE pp.insp IN (
+              SELECT e."EntityId" FROM "AuditEvents" e
+              WHERE e."Sequence" IN (SELECT MAX(a."Sequence") FROM "AuditEvents" a WHERE a."EntityType" = 'Inspection' AND a."At" < @cut GROUP BY a."EntityId")
+                AND e."Action" <> 'deleted' AND {(pg ? $"{J("RoundId")}::bigint" : J("RoundId"))} = @round)
+            """);
+        return await Query(c, sql, round, cutoff);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task RoundFigures_AsOfBeforeAnInspectionWasDeleted_CountsIt_EqualIndependentSql(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var w = await app.SeedWorldAsync();
+        var round = await GenerateHistoryAsync(app, w);
+        var office = await app.ClientFor("office");
+        var gone = round.InspectionIds[2];
+        var goneUnit = round.UnitIds[2];
+        var before = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures?asOf=2023-01-17"));
+
+        // On 5 March 2023 the office deletes one unit's whole inspection (its problems and measures go with it).
+        app.Clock.SetUtcNow(Utc(2023, 3, 5));
+        int version;
+        await using (var db = app.Open()) version = db.Inspections.Single(i => i.Id == gone).Version;
+        Assert.True((await office.DeleteAsync($"/api/inspections/{gone}?version={version}")).IsSuccessStatusCode);
+
+        await using var ctx = app.Open();
+        var conn = ctx.Database.GetDbConnection();
+        var pg = provider == "postgresql";
+        Assert.Equal(150, (await SqlNow(conn, round.RoundId)).Count);
+        var now = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures"));
+        Assert.Equal(150, now.GetProperty("figures").GetProperty("problems").GetInt32());
+
+        // As of the earlier days the deleted inspection still counts, exactly as the audit trail says it stood.
+        foreach (var day in new[] { new DateOnly(2022, 12, 31), new DateOnly(2023, 1, 17), new DateOnly(2023, 3, 4) })
+        {
+            var api = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures?asOf={day:yyyy-MM-dd}"));
+            var sql = await SqlAsOfWithInspections(conn, pg, round.RoundId, FigureQuery.Cutoff(day));
+            Assert.Equal(30, sql.Count(x => x.Unit == goneUnit));
+            AssertSame(sql, api, $"as of {day}");
+            Assert.Contains(goneUnit, api.GetProperty("units").EnumerateArray().Select(u => u.GetProperty("unitId").GetInt64()));
+        }
+        // The same answer as before the deletion; the day of the deletion no longer has it; the year view agrees.
+        var after = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures?asOf=2023-01-17"));
+        Assert.Equal(before.GetProperty("figures").GetRawText(), after.GetProperty("figures").GetRawText());
+        var deletionDay = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures?asOf=2023-03-05"));
+        Assert.DoesNotContain(goneUnit, deletionDay.GetProperty("units").EnumerateArray().Select(u => u.GetProperty("unitId").GetInt64()));
+        // (Units A and B were entered through the system clock, today, so in 2023 the year had only the generated round.)
+        var year = await HttpAssert.Ok<JsonElement>(await office.GetAsync("/api/figures?year=2022&asOf=2023-01-17"));
+        Assert.Equal(before.GetProperty("figures").GetRawText(), year.GetProperty("figures").GetRawText());
     }
 
     [Theory, MemberData(nameof(Providers))]
