@@ -202,6 +202,12 @@ public class AuthorisationMatrixTests(ITestOutputHelper output)
             "GET /api/rules/{id}" or "DELETE /api/rules/{id}" => (t.RuleId, null, ""),
             "GET /api/units/{id}/approval-chain" or "PUT /api/units/{id}/approval-chain" => (u.UnitId, new { steps = new[] { "unit_admin", "office" } }, ""),
             "POST /api/inbox/{id}/read" => (reminderId, null, ""),
+            "PUT /api/rounds/{id}/review-chain" => (t.RoundId, new { officeIds = new[] { u.OfficeId } }, ""),
+            "POST /api/inspections/{id}/documents/generate" => (t.InspectionId, new { kind = "plan", note = "整改方案" }, ""),
+            "POST /api/inspections/{id}/documents" => (t.InspectionId, null, ""),
+            "POST /api/documents/{id}/accept" => (t.DocumentId, new { opinion = "同意" }, ""),
+            "POST /api/documents/{id}/return" => (t.DocumentId, new { opinion = "请补充整改时限" }, ""),
+            _ when template.StartsWith("/api/documents/{id}") => (t.DocumentId, null, ""),
             "POST /api/rounds/{id}/carry-over" => (t.RoundId, new { toRoundId = u.RoundId }, ""),
             "PUT /api/rounds/{id}/evaluation-sheet" => (t.RoundId,
                 new { name = "评分表", criteria = new[] { new { code = "a", title = "甲", maxScore = 100 } }, grades = new[] { new { grade = "好", minScore = 0 } } }, ""),
@@ -218,6 +224,12 @@ public class AuthorisationMatrixTests(ITestOutputHelper output)
         {
             var form = new MultipartFormDataContent();
             form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes("一、政治建设方面\n1.学习贯彻不深入。\n")) { Headers = { ContentType = new MediaTypeHeaderValue("text/plain") } }, "file", "notice.txt");
+            request.Content = form;
+        }
+        else if (endpoint == "POST /api/inspections/{id}/documents")
+        {
+            var form = new MultipartFormDataContent { { new StringContent("report"), "kind" } };
+            form.Add(new ByteArrayContent(Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } }, "file", "整改情况报告.pdf");
             request.Content = form;
         }
         else if (endpoint == "POST /api/measures/{id}/evidence")
@@ -257,7 +269,8 @@ public class AuthorisationMatrixTests(ITestOutputHelper output)
         typeof(Organisation), typeof(Person), typeof(InspectionRound), typeof(Inspection), typeof(FeedbackDocument), typeof(Category), typeof(Problem),
         typeof(Measure), typeof(ProgressReport), typeof(ClosureRequest), typeof(ApprovalStep), typeof(DeadlineChange), typeof(SupervisionRemark),
         typeof(EvidenceFile), typeof(Reminder), typeof(RuleDocument), typeof(OutcomeFigure), typeof(Rectify.Core.Supervision.EvaluationSheet),
-        typeof(Rectify.Core.Supervision.UnitEvaluation), typeof(User),
+        typeof(Rectify.Core.Supervision.UnitEvaluation), typeof(Rectify.Core.Supervision.RectificationDocument),
+        typeof(Rectify.Core.Supervision.DocumentReview), typeof(User),
     ];
 
     static string Diff(string before, string after) =>
@@ -268,7 +281,7 @@ public sealed record UnitCtx(long OfficeId, long UnitId, long DepartmentId, long
 
 /// <summary>One unit's objects, fresh for every write case.</summary>
 public sealed record Tree(long RoundId, long InspectionId, long CategoryId, long ProblemId, long MeasureId, long RequestMeasureId, long ClosedMeasureId,
-    long DepartmentId, long PersonId, long EvidenceId, long RequestId, long FigureId, long RuleId);
+    long DepartmentId, long PersonId, long EvidenceId, long RequestId, long FigureId, long RuleId, long DocumentId);
 
 /// <summary>Unit A under the office "office" supervises, unit C under a second office, users of every role in each.</summary>
 public sealed class MatrixWorld
@@ -366,9 +379,17 @@ public sealed class MatrixWorld
         db.ClosureRequests.Add(request);
         db.OutcomeFigures.Add(figure);
         db.Rules.Add(rule);
+        // The unit's 整改方案, submitted and waiting for the round's office (the default review chain).
+        var document = new Rectify.Core.Supervision.RectificationDocument
+        {
+            InspectionId = inspection.Id, UnitId = u.UnitId, Kind = Rectify.Core.Supervision.OwedDocument.Plan, Number = 1, FileName = "整改方案.pdf",
+            ContentType = "application/pdf", Size = 4, Sha256 = new string('0', 64), Content = "%PDF"u8.ToArray(), SubmittedByUserId = u.UnitAdminUserId,
+            SubmittedAt = new DateTime(2022, 7, 20, 0, 0, 0, DateTimeKind.Utc), State = RequestState.Pending, Chain = u.OfficeId.ToString(),
+        };
+        db.RectificationDocuments.Add(document);
         await db.SaveChangesAsync();
         return new Tree(round.Id, inspection.Id, category.Id, problem.Id, measure.Id, requestMeasure.Id, closed.Id, dept.Id, person.Id,
-            evidence.Id, request.Id, figure.Id, rule.Id);
+            evidence.Id, request.Id, figure.Id, rule.Id, document.Id);
     }
 
     public async Task<long> NewReminderAsync(long userId, UnitCtx u)

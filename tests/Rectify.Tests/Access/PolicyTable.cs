@@ -161,5 +161,17 @@ public static class PolicyTable
         ["GET /api/rounds/{id}/evaluations"] = new(OfficeEditors, Reach.ById),
         ["PUT /api/rounds/{id}/evaluations"] = new(OfficeEditors, Reach.ById),
         ["GET /api/problems/{id}/history"] = new(All, Reach.ById),
+
+        // Plans, reports and disclosures owed to the office: the unit office submits, the offices of the review chain decide.
+        ["GET /api/rounds/{id}/documents"] = new(OfficeEditors, Reach.ById),
+        ["GET /api/rounds/{id}/review-chain"] = new(All, Reach.ById),
+        ["PUT /api/rounds/{id}/review-chain"] = new(OfficeEditors, Reach.ById),
+        ["GET /api/inspections/{id}/documents"] = new(All, Reach.ById),
+        ["POST /api/inspections/{id}/documents"] = new(LedgerEditors, Reach.ById),
+        ["POST /api/inspections/{id}/documents/generate"] = new(LedgerEditors, Reach.ById),
+        ["GET /api/documents/{id}"] = new(All, Reach.ById),
+        ["GET /api/documents/{id}/file"] = new(All, Reach.ById),
+        ["POST /api/documents/{id}/accept"] = new(OfficeEditors, Reach.ById),
+        ["POST /api/documents/{id}/return"] = new(OfficeEditors, Reach.ById),
     };
 }
