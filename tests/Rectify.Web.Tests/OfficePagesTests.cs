@@ -63,27 +63,31 @@ public sealed class OfficePagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal("rgb(207, 19, 34)", await missingCell.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
         await Assertions.Expect(unit.GetByTestId("missing-total")).ToHaveTextAsync(expectedMissing.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        // A remark on the missing measure for last week: empty is refused, then saved and marked in the cell.
+        // A remark on the missing measure for this week: empty is refused, then saved and marked in the cell.
         await unit.Locator($"#remark-open-{missingId}").ClickAsync();
         var modal = unit.Locator(".ant-modal");
         await Assertions.Expect(modal).ToBeVisibleAsync();
         await modal.Locator("#rm-save").ClickAsync();
         await Assertions.Expect(unit.GetByTestId("remark-error")).ToContainTextAsync("请填写督查意见");
-        await modal.Locator("#rm-week").SelectOptionAsync(last);
+        var current = thisWeek.ToString("yyyy-MM-dd");
+        await modal.Locator("#rm-week").SelectOptionAsync(current);
         await modal.Locator("#rm-text").FillAsync("上周未报，请责任人本周五前补报");
         await modal.Locator("#rm-save").ClickAsync();
         await Assertions.Expect(unit.GetByTestId("weekly-message")).ToContainTextAsync("督查意见已保存");
         await Assertions.Expect(unit.GetByTestId($"row-{missingId}").Locator(".wk-remark")).ToHaveAttributeAsync("title", "上周未报，请责任人本周五前补报");
+        await unit.EvaluateAsync("() => window.scrollTo(0, 0)");
         await BrowserApp.ScreenshotAsync(unit, "30-weekly-grid");
         await using (var db = Database.Open(app.Db))
         {
             var remark = await db.SupervisionRemarks.SingleAsync(r => r.MeasureId == missingId);
-            Assert.Equal(lastWeek, remark.Week);
+            Assert.Equal(thisWeek, remark.Week);
             Assert.True(await db.AuditEvents.AnyAsync(e => e.EntityType == nameof(SupervisionRemark) && e.EntityId == remark.Id && e.UserName == "unit"));
         }
 
-        // The weekly bulletin of last week, as Markdown and Word, carries the remark.
-        await unit.Locator("#b-week").SelectOptionAsync(last);
+        // This week's bulletin (the demo ledger was loaded this week), as Markdown and Word, carries the remark.
+        await Assertions.Expect(unit.Locator("#b-week")).ToHaveValueAsync(last);
+        await unit.Locator("#b-week").SelectOptionAsync(current);
+        await Assertions.Expect(unit.GetByTestId("bulletin-md")).ToHaveAttributeAsync("href", $"/api/inspections/{inspectionId}/bulletin?to=md&week={current}");
         var download = await unit.RunAndWaitForDownloadAsync(() => unit.GetByTestId("bulletin-md").ClickAsync());
         Assert.EndsWith("整改进展通报.md", download.SuggestedFilename);
         var md = await File.ReadAllTextAsync((await download.PathAsync())!);
