@@ -229,4 +229,61 @@ public sealed class OfficePagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal(404, (await other.APIRequest.GetAsync(src!)).Status);
         Assert.Equal(404, (await other.APIRequest.GetAsync($"/api/evidence/{imageId}/preview")).Status);
     }
+
+    [BrowserFact]
+    public async Task UnitAdmin_RecordsFigureAndRule_ThenReopensACompletedMeasure()
+    {
+        long measureId;
+        await using (var db = Database.Open(app.Db))
+        {
+            var inspectionId = await db.Inspections.OrderBy(i => i.Id).Select(i => i.Id).FirstAsync();
+            measureId = await db.Measures.Where(m => m.InspectionId == inspectionId && (m.Status == MeasureStatus.Rectified || m.Status == MeasureStatus.RectifiedOngoing || m.Status == MeasureStatus.Closed)).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync();
+        }
+        var unit = await app.LoginAsync("unit");
+        await unit.GotoAsync($"/measures/{measureId}");
+        await BrowserApp.WaitInteractiveAsync(unit);
+
+        // 整改成效: an empty value is refused; 2730 元 is listed with its unit.
+        await unit.Locator("#of-add").ClickAsync();
+        await Assertions.Expect(unit.GetByTestId("figure-error")).ToContainTextAsync("请填写成效数值");
+        await unit.Locator("#of-kind").SelectOptionAsync("funds_yuan");
+        await unit.Locator("#of-value").FillAsync("2730");
+        await unit.Locator("#of-note").FillAsync("清退违规发放补贴");
+        await unit.Locator("#of-add").ClickAsync();
+        await Assertions.Expect(unit.GetByTestId("figures-table")).ToContainTextAsync("追缴/清退资金");
+        await Assertions.Expect(unit.GetByTestId("figures-table")).ToContainTextAsync("2730 元");
+
+        // 长效机制 linked to the problem.
+        await unit.Locator("#rl-title").FillAsync("教师借调管理办法");
+        await unit.Locator("#rl-ref").FillAsync("平龙教体〔2022〕31号");
+        await unit.Locator("#rl-date").FillAsync("2022-09-30");
+        await unit.Locator("#rl-add").ClickAsync();
+        await Assertions.Expect(unit.GetByTestId("rules-table")).ToContainTextAsync("平龙教体〔2022〕31号");
+        await using (var db = Database.Open(app.Db))
+        {
+            var problemId = await db.Measures.Where(m => m.Id == measureId).Select(m => m.ProblemId).SingleAsync();
+            Assert.Equal(2730m, await db.OutcomeFigures.Where(f => f.ProblemId == problemId).Select(f => f.Value).SingleAsync());
+            Assert.Contains((await db.Rules.Where(r => r.Title == "教师借调管理办法").SingleAsync()).ProblemIds, id => id == problemId);
+        }
+
+        // 回头看: without a reason refused; with one the measure is open again and the reason is in its remarks.
+        await unit.Locator("#ro-submit").ClickAsync();
+        await Assertions.Expect(unit.GetByTestId("reopen-error")).ToContainTextAsync("请填写重新打开的原因");
+        await unit.Locator("#ro-reason").FillAsync("复查发现仍有借调教师未返岗");
+        await unit.Locator("#ro-submit").ClickAsync();
+        await Assertions.Expect(unit.GetByTestId("flow-message")).ToContainTextAsync("已重新打开");
+        await Assertions.Expect(unit.GetByTestId("measure-status")).ToContainTextAsync(StatusRules.Wording(MeasureStatus.InProgress));
+        await Assertions.Expect(unit.GetByTestId("measure-remarks")).ToContainTextAsync("回头看：复查发现仍有借调教师未返岗");
+        await Assertions.Expect(unit.Locator("#ro-submit")).ToHaveCountAsync(0);
+        await unit.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await BrowserApp.ScreenshotAsync(unit, "33-measure-reopened");
+
+        // A viewer sees the figures but no forms.
+        var viewer = await app.LoginAsync("viewer");
+        await viewer.GotoAsync($"/measures/{measureId}");
+        await BrowserApp.WaitInteractiveAsync(viewer);
+        await Assertions.Expect(viewer.GetByTestId("figures-table")).ToContainTextAsync("2730 元");
+        await Assertions.Expect(viewer.Locator("#of-add")).ToHaveCountAsync(0);
+        await Assertions.Expect(viewer.Locator("#rl-add")).ToHaveCountAsync(0);
+    }
 }
