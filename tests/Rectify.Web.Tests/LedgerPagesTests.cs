@@ -148,6 +148,22 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.GetByTestId("import-error")).ToContainTextAsync("无法读取文件");
         File.Delete(junk);
 
+        // A notice with a numbering slip and a problem without result: each warning sits beside its problem.
+        var slip = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".txt");
+        await File.WriteAllTextAsync(slip, string.Join("\n", "关于某单位巡察整改进展情况的通报", "", "一、关于落实党的领导方面", "1.理论学习不深入。",
+            "整改措施：一是制定学习计划；二是开展专题学习。", "整改结果：已完成整改。", "3.议事规则不健全。", "整改措施：修订议事规则。", "整改结果：已完成整改。",
+            "二、关于作风建设方面", "1.公务接待不规范。", "整改措施：规范公务接待审批。"));
+        await page.Locator("#import-file").SetInputFilesAsync(slip);
+        await Assertions.Expect(page.GetByTestId("warnings")).ToContainTextAsync("编号跳过");
+        File.Delete(slip);
+        var skipped = page.Locator(".tree-problem", new() { Has = page.GetByLabel("问题一.3标题") });
+        await Assertions.Expect(skipped.GetByTestId("node-warning")).ToHaveTextAsync("第7行类别一的问题编号跳过：1 之后是 3");
+        var noResult = page.Locator(".tree-problem", new() { Has = page.GetByLabel("问题二.1标题") });
+        await Assertions.Expect(noResult.GetByTestId("node-warning")).ToContainTextAsync("没有整改结果");
+        await Assertions.Expect(page.Locator(".tree-problem", new() { Has = page.GetByLabel("问题一.1标题") }).GetByTestId("node-warning")).ToHaveCountAsync(0);
+        await BrowserApp.ScreenshotAsync(page, "34-import-warnings-in-place");
+        await page.GetByRole(AriaRole.Button, new() { Name = "重新选择文件" }).ClickAsync();
+
         await page.Locator("#import-file").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "samples", "seed-notice.txt"));
         await Assertions.Expect(page.GetByTestId("preview")).ToBeVisibleAsync();
         await BrowserApp.ScreenshotAsync(page, "06-import-preview");
