@@ -286,4 +286,93 @@ public sealed class OfficePagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(viewer.Locator("#of-add")).ToHaveCountAsync(0);
         await Assertions.Expect(viewer.Locator("#rl-add")).ToHaveCountAsync(0);
     }
+
+    /// <summary>Administration (here to share the fixture): organisations, people, users and roles, approval chains.</summary>
+    [BrowserFact]
+    public async Task Admin_AddsDepartmentPersonAndUser_ChangesRole_Disables_SetsApprovalChain()
+    {
+        long unitId;
+        await using (var db = Database.Open(app.Db))
+            unitId = (await db.Users.SingleAsync(u => u.UserName == "unit")).UnitId!.Value;
+        var admin = await app.LoginAsync("admin");
+        await admin.GotoAsync("/admin");
+        await BrowserApp.WaitInteractiveAsync(admin);
+
+        // A department of the demo unit, and a person in it.
+        await admin.Locator("#ao-name").FillAsync("督查股");
+        await admin.Locator("#ao-kind").SelectOptionAsync("Department");
+        await admin.Locator("#ao-parent").SelectOptionAsync(unitId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await admin.Locator("#ao-add").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("admin-message")).ToContainTextAsync("已新增组织");
+        await Assertions.Expect(admin.GetByTestId("orgs")).ToContainTextAsync("督查股");
+        long departmentId;
+        await using (var db = Database.Open(app.Db))
+        {
+            var d = await db.Organisations.SingleAsync(o => o.Name == "督查股");
+            Assert.Equal(unitId, d.UnitId);
+            departmentId = d.Id;
+        }
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "人员" }).ClickAsync();
+        await admin.Locator("#ap-name").FillAsync("督查员小李");
+        await admin.Locator("#ap-post").FillAsync("科员");
+        await admin.Locator("#ap-org").SelectOptionAsync(departmentId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await admin.Locator("#ap-add").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("people")).ToContainTextAsync("督查员小李");
+
+        // A user for that person: a weak password is refused in Chinese, then the user is created and can log in.
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "用户与角色" }).ClickAsync();
+        await admin.Locator("#au-name").FillAsync("xiaoli");
+        await admin.Locator("#au-display").FillAsync("小李");
+        await admin.Locator("#au-role").SelectOptionAsync("Owner");
+        await admin.Locator("#au-org").SelectOptionAsync(unitId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await admin.Locator("#au-person").SelectOptionAsync(new SelectOptionValue { Label = "督查员小李" });
+        await admin.Locator("#au-password").FillAsync("123");
+        await admin.Locator("#au-add").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("admin-error")).ToContainTextAsync("密码至少需要 8 个字符");
+        await admin.Locator("#au-password").FillAsync("Xiaoli-2022");
+        await admin.Locator("#au-add").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("admin-message")).ToContainTextAsync("已新增用户");
+        await Assertions.Expect(admin.GetByTestId("user-xiaoli")).ToContainTextAsync("正常");
+        long userId;
+        await using (var db = Database.Open(app.Db))
+        {
+            var u = await db.Users.SingleAsync(x => x.UserName == "xiaoli");
+            Assert.Equal(Core.Access.Role.Owner, u.Role);
+            Assert.Equal(unitId, u.UnitId);
+            Assert.NotNull(u.PersonId);
+            userId = u.Id;
+        }
+        app.Passwords["xiaoli"] = "Xiaoli-2022";
+        var xiaoli = await app.LoginAsync("xiaoli");
+        await Assertions.Expect(xiaoli.Locator(".app-user")).ToContainTextAsync("责任人");
+
+        // Role change to viewer ends the session's old role.
+        await admin.Locator($"#role-{userId}").SelectOptionAsync("Viewer");
+        await Assertions.Expect(admin.GetByTestId("admin-message")).ToContainTextAsync("已更改 xiaoli 的角色");
+        await using (var db = Database.Open(app.Db))
+            Assert.Equal(Core.Access.Role.Viewer, (await db.Users.SingleAsync(x => x.Id == userId)).Role);
+
+        // Disabled: the open session ends and a new login is refused with a clear message.
+        await admin.Locator($"#toggle-{userId}").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("user-xiaoli")).ToContainTextAsync("已停用");
+        await BrowserApp.ScreenshotAsync(admin, "35-admin-users");
+        await xiaoli.GotoAsync("/");
+        await xiaoli.WaitForURLAsync(u => u.Contains("/login"));
+        await xiaoli.GetByLabel("用户名").FillAsync("xiaoli");
+        await xiaoli.GetByLabel("密码").FillAsync("Xiaoli-2022");
+        await xiaoli.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Assertions.Expect(xiaoli.Locator("body")).ToContainTextAsync("账户已停用");
+
+        // The demo unit's approval chain: 责任领导 → 巡察办, then back to the default.
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "审批流程" }).ClickAsync();
+        await admin.Locator($"#step-{unitId}-0").SelectOptionAsync("leader");
+        await admin.Locator($"#step-{unitId}-1").SelectOptionAsync("office");
+        await admin.Locator($"#step-{unitId}-2").SelectOptionAsync("");
+        await admin.Locator($"#chain-save-{unitId}").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId($"chain-text-{unitId}")).ToHaveTextAsync("责任领导审核 → 巡察办核验");
+        await using (var db = Database.Open(app.Db))
+            Assert.Equal("leader,office", (await db.Organisations.SingleAsync(o => o.Id == unitId)).ApprovalChain);
+        await admin.Locator($"#chain-reset-{unitId}").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId($"chain-text-{unitId}")).ToContainTextAsync("（默认）");
+    }
 }

@@ -37,7 +37,7 @@ public static class AccountEndpoints
         if (outcome != Users.LoginOutcome.Ok || user is null)
         {
             await db.RecordAsync("User", null, outcome == Users.LoginOutcome.Locked ? "login_locked" : "login_failed", new { userName }, null, ct);
-            return Results.Redirect(Fail(outcome == Users.LoginOutcome.Locked ? "locked" : "failed"));
+            return Results.Redirect(Fail(outcome switch { Users.LoginOutcome.Locked => "locked", Users.LoginOutcome.Disabled => "disabled", _ => "failed" }));
         }
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Authentication.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
         return Results.Redirect(back);
