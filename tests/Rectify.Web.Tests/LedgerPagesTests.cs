@@ -2,6 +2,7 @@ using DocumentFormat.OpenXml.Packaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Rectify.Core.Data;
+using Rectify.Core.Ledger;
 
 namespace Rectify.Web.Tests;
 
@@ -271,5 +272,46 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await unit.GotoAsync("/admin");
         await Assertions.Expect(unit.GetByText("无权访问").First).ToBeVisibleAsync();
         Assert.DoesNotContain("Demo-", await unit.ContentAsync());
+    }
+
+    [BrowserFact]
+    public async Task LanguageSwitch_English_LoginWorkbenchAndLedger_ThenBackToChinese()
+    {
+        var id = await SeedInspectionAsync();
+        string rate;
+        await using (var db = Database.Open(app.Db))
+            rate = (await GetLedger.RunAsync(db, id, new DeadlineSettings()))!.Figures.Problems.RateText;
+        var page = await (await app.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync("/login");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await page.GetByLabel("User name").FillAsync("unit");
+        await page.GetByLabel("Password").FillAsync(app.Passwords["unit"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(u => !u.Contains("/login"));
+        await BrowserApp.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My workbench" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main menu" })).ToContainTextAsync("Statistics");
+        await Assertions.Expect(page.Locator(".app-user")).ToHaveTextAsync("Signed in: unit (Unit administrator)");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Rectification ledger" }).ClickAsync();
+        await page.GotoAsync($"/inspections/{id}");
+        await BrowserApp.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator(".ant-statistic-title", new() { HasText = "Completion rate" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("rate")).ToHaveTextAsync(rate);
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Measures" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("export-xlsx")).ToHaveTextAsync("Export Excel ledger");
+        // AntDesign's own words follow the language: an empty table says "No data".
+        await page.GetByLabel("Search").FillAsync("没有这样的措施zzz");
+        await Assertions.Expect(page.Locator(".ant-tabs-tabpane-active .ant-empty-description")).ToHaveTextAsync("No data");
+        await BrowserApp.ScreenshotAsync(page, "36-ledger-english");
+
+        // Back to Chinese on the same page.
+        await page.GetByRole(AriaRole.Button, new() { Name = "中文" }).ClickAsync();
+        await BrowserApp.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator(".ant-statistic-title", new() { HasText = "整改完成率" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
     }
 }

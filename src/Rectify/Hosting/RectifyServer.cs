@@ -103,7 +103,12 @@ public static class RectifyServer
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseJsonBodyLimit(settings.MaxJsonBody);
-        app.UseRequestLocalization(o => o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN").AddSupportedUICultures("zh-CN"));
+        // Chinese unless the user chose English (cookie only: a browser's Accept-Language does not switch the language).
+        app.UseRequestLocalization(o =>
+        {
+            o.SetDefaultCulture(Ui.Chinese).AddSupportedCultures(Ui.Chinese).AddSupportedUICultures(Ui.Languages);
+            o.RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider()];
+        });
         app.UseStaticFiles();
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -20,6 +20,16 @@ public static class AccountEndpoints
         g.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting("login");
         g.MapPost("/logout", Logout);
         g.MapPost("/password", ChangePassword).RequireAuthorization();
+        g.MapPost("/language", Language).AllowAnonymous();
+    }
+
+    /// <summary>Switches the page language (zh-CN or en) for a year, through the localization cookie, and goes back.</summary>
+    static IResult Language([FromForm] string? language, [FromForm] string? returnUrl, HttpContext http)
+    {
+        var lang = Ui.Languages.Contains(language) ? language! : Ui.Chinese;
+        http.Response.Cookies.Append(Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.DefaultCookieName, Ui.CookieValue(lang),
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, Secure = http.Request.IsHttps });
+        return Results.Redirect(LocalUrl(returnUrl));
     }
 
     /// <summary>Only a path of this site: never redirect a user elsewhere after login.</summary>
