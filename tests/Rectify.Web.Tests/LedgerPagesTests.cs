@@ -2,6 +2,7 @@ using DocumentFormat.OpenXml.Packaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Rectify.Core.Data;
+using Rectify.Core.Ledger;
 
 namespace Rectify.Web.Tests;
 
@@ -148,6 +149,22 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.GetByTestId("import-error")).ToContainTextAsync("无法读取文件");
         File.Delete(junk);
 
+        // A notice with a numbering slip and a problem without result: each warning sits beside its problem.
+        var slip = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".txt");
+        await File.WriteAllTextAsync(slip, string.Join("\n", "关于某单位巡察整改进展情况的通报", "", "一、关于落实党的领导方面", "1.理论学习不深入。",
+            "整改措施：一是制定学习计划；二是开展专题学习。", "整改结果：已完成整改。", "3.议事规则不健全。", "整改措施：修订议事规则。", "整改结果：已完成整改。",
+            "二、关于作风建设方面", "1.公务接待不规范。", "整改措施：规范公务接待审批。"));
+        await page.Locator("#import-file").SetInputFilesAsync(slip);
+        await Assertions.Expect(page.GetByTestId("warnings")).ToContainTextAsync("编号跳过");
+        File.Delete(slip);
+        var skipped = page.Locator(".tree-problem", new() { Has = page.GetByLabel("问题一.3标题") });
+        await Assertions.Expect(skipped.GetByTestId("node-warning")).ToHaveTextAsync("第7行类别一的问题编号跳过：1 之后是 3");
+        var noResult = page.Locator(".tree-problem", new() { Has = page.GetByLabel("问题二.1标题") });
+        await Assertions.Expect(noResult.GetByTestId("node-warning")).ToContainTextAsync("没有整改结果");
+        await Assertions.Expect(page.Locator(".tree-problem", new() { Has = page.GetByLabel("问题一.1标题") }).GetByTestId("node-warning")).ToHaveCountAsync(0);
+        await BrowserApp.ScreenshotAsync(page, "34-import-warnings-in-place");
+        await page.GetByRole(AriaRole.Button, new() { Name = "重新选择文件" }).ClickAsync();
+
         await page.Locator("#import-file").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "samples", "seed-notice.txt"));
         await Assertions.Expect(page.GetByTestId("preview")).ToBeVisibleAsync();
         await BrowserApp.ScreenshotAsync(page, "06-import-preview");
@@ -255,5 +272,46 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await unit.GotoAsync("/admin");
         await Assertions.Expect(unit.GetByText("无权访问").First).ToBeVisibleAsync();
         Assert.DoesNotContain("Demo-", await unit.ContentAsync());
+    }
+
+    [BrowserFact]
+    public async Task LanguageSwitch_English_LoginWorkbenchAndLedger_ThenBackToChinese()
+    {
+        var id = await SeedInspectionAsync();
+        string rate;
+        await using (var db = Database.Open(app.Db))
+            rate = (await GetLedger.RunAsync(db, id, new DeadlineSettings()))!.Figures.Problems.RateText;
+        var page = await (await app.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync("/login");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await page.GetByLabel("User name").FillAsync("unit");
+        await page.GetByLabel("Password").FillAsync(app.Passwords["unit"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(u => !u.Contains("/login"));
+        await BrowserApp.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My workbench" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main menu" })).ToContainTextAsync("Statistics");
+        await Assertions.Expect(page.Locator(".app-user")).ToHaveTextAsync("Signed in: unit (Unit administrator)");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Rectification ledger" }).ClickAsync();
+        await page.GotoAsync($"/inspections/{id}");
+        await BrowserApp.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator(".ant-statistic-title", new() { HasText = "Completion rate" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("rate")).ToHaveTextAsync(rate);
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Measures" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("export-xlsx")).ToHaveTextAsync("Export Excel ledger");
+        // AntDesign's own words follow the language: an empty table says "No data".
+        await page.GetByLabel("Search").FillAsync("没有这样的措施zzz");
+        await Assertions.Expect(page.Locator(".ant-tabs-tabpane-active .ant-empty-description")).ToHaveTextAsync("No data");
+        await BrowserApp.ScreenshotAsync(page, "36-ledger-english");
+
+        // Back to Chinese on the same page.
+        await page.GetByRole(AriaRole.Button, new() { Name = "中文" }).ClickAsync();
+        await BrowserApp.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator(".ant-statistic-title", new() { HasText = "整改完成率" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
     }
 }

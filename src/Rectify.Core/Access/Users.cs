@@ -49,7 +49,46 @@ public static class Users
         return org.Kind == OrganisationKind.Office ? (null, org.Id) : (org.OwningUnitId, null);
     }
 
-    public enum LoginOutcome { Ok, Invalid, Locked }
+    public enum LoginOutcome { Ok, Invalid, Locked, Disabled }
+
+    /// <summary>A disabled account is locked until this instant (no schema change: the lockout column carries it).</summary>
+    public static readonly DateTime DisabledUntil = new(9999, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    public static bool IsDisabled(User user) => user.LockedUntil is { } until && until >= DisabledUntil;
+
+    /// <summary>
+    /// Disables or re-enables an account. Disabling ends its sessions (new security stamp) and revokes its API tokens;
+    /// an admin cannot disable themself.
+    /// </summary>
+    public static async Task SetDisabledAsync(RectifyDb db, User user, bool disabled, TimeProvider clock, CancellationToken ct = default)
+    {
+        if (disabled && user.Id == db.Scope.UserId) throw new DomainRuleException("不能停用自己的账户。", "userId");
+        if (disabled)
+        {
+            user.LockedUntil = DisabledUntil;
+            user.SecurityStamp = Guid.NewGuid().ToString("N");
+            var now = clock.GetUtcNow().UtcDateTime;
+            foreach (var t in await db.ApiTokens.Where(t => t.UserId == user.Id && t.RevokedAt == null).ToListAsync(ct)) t.RevokedAt = now;
+        }
+        else
+        {
+            user.LockedUntil = null;
+            user.FailedLogins = 0;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Changes a user's role under the same rules as creating one; the user's sessions end so the new role applies.</summary>
+    public static async Task ChangeRoleAsync(RectifyDb db, User user, Role role, CancellationToken ct = default)
+    {
+        if (user.Id == db.Scope.UserId && role != user.Role) throw new DomainRuleException("不能更改自己的角色。", "role");
+        if (role is Role.UnitAdmin or Role.Leader or Role.Owner && user.UnitId is null) throw new DomainRuleException("该角色必须属于某个单位：此用户没有所属单位。", "role");
+        if (role == Role.Office && user.OfficeId is null) throw new DomainRuleException("巡察办角色必须属于某个巡察办：此用户没有所属巡察办。", "role");
+        if (role == user.Role) return;
+        user.Role = role;
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        await db.SaveChangesAsync(ct);
+    }
 
     /// <summary>Checks a password; five failures lock the account for 15 minutes. Failures are audited.</summary>
     public static async Task<(LoginOutcome Outcome, User? User)> CheckPasswordAsync(RectifyDb db, string userName, string password, TimeProvider clock, CancellationToken ct = default)
@@ -61,6 +100,9 @@ public static class Users
             Hasher.VerifyHashedPassword(new User { UserName = userName }, FakeHash, password); // same time as a real check
             return (LoginOutcome.Invalid, null);
         }
+        if (IsDisabled(user))
+            // Disabled is said only to someone who knows the password.
+            return (Hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed ? LoginOutcome.Invalid : LoginOutcome.Disabled, null);
         if (user.LockedUntil is { } until && until > now) return (LoginOutcome.Locked, null);
         var result = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (result == PasswordVerificationResult.Failed)

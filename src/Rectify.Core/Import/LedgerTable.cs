@@ -98,12 +98,14 @@ internal static class LedgerTable
             if (category is null || catText != categoryKey)
             {
                 (category, categoryKey) = (NewCategory(catText, categories.Count + 1), catText);
+                category.Where = where(r);
                 categories.Add(category);
                 problem = null;
             }
             if (problem is null || problemText != problemKey)
             {
                 (problem, problemKey) = (NewProblem(problemText, Cell(row, Col.Seq), category.Problems.Count + 1), problemText);
+                problem.Where = where(r);
                 problem.Goal = NullIfEmpty(Cell(row, Col.Goal));
                 problem.Outcome = NullIfEmpty(Cell(row, Col.Outcome));
                 category.Problems.Add(problem);

@@ -206,7 +206,7 @@ internal sealed partial class NoticeParser
             : Section.CategoryPart;
         if (section == Section.CategoryPart)
         {
-            pendingPartCategory = new LedgerCategory { Number = h.Number, Title = Patterns.TrimTitle(title) };
+            pendingPartCategory = new LedgerCategory { Number = h.Number, Title = Patterns.TrimTitle(title), Where = p.Where };
             categoryWhere = p.Where;
             partConfirmed = false;
         }
@@ -225,7 +225,7 @@ internal sealed partial class NoticeParser
         }
         CheckNumber(lastCategory, h.Value, p.Where, "问题类别");
         lastCategory = h.Value;
-        category = new LedgerCategory { Number = h.Number, Title = Patterns.TrimTitle(h.Rest) };
+        category = new LedgerCategory { Number = h.Number, Title = Patterns.TrimTitle(h.Rest), Where = p.Where };
         categoryWhere = p.Where;
         doc.Categories.Add(category);
         problemLevel = 0;
@@ -245,7 +245,7 @@ internal sealed partial class NoticeParser
         var previous = category.Problems.Count == 0 ? 0 : LastNumber(category);
         if (h.Value != category.Problems.Count + 1) CheckNumber(previous, h.Value, p.Where, $"{CategoryName(category)}的问题");
         var (title, description) = Patterns.SplitTitle(h.Rest);
-        problem = new LedgerProblem { Number = h.Number, Title = title, Description = description };
+        problem = new LedgerProblem { Number = h.Number, Title = title, Description = description, Where = p.Where };
         problemWhere[problem] = p.Where;
         category.Problems.Add(problem);
         field = Field.Description;
@@ -273,7 +273,7 @@ internal sealed partial class NoticeParser
             if (partGroup is not null) doc.Parts.Remove(Heading(partGroup));
             doc.Categories.Add(promotedInto);
         }
-        problem = new LedgerProblem { Number = c.Number, Title = c.Title, Description = c.Text };
+        problem = new LedgerProblem { Number = c.Number, Title = c.Title, Description = c.Text, Where = categoryWhere };
         problemWhere[problem] = categoryWhere;
         promotedInto.Problems.Add(problem);
         category = promotedInto;

@@ -64,6 +64,8 @@ public sealed class LedgerCategory
     /// <summary>Text under the category heading that belongs to no numbered problem (partly itemised notices).</summary>
     public string? Text { get; set; }
     public List<LedgerProblem> Problems { get; set; } = [];
+    /// <summary>Where the importer read the heading (as <see cref="ImportWarning.Where"/>), so warnings can be shown beside it; not part of the JSON.</summary>
+    [JsonIgnore] public string? Where { get; set; }
 }
 
 public sealed class LedgerProblem
@@ -87,6 +89,8 @@ public sealed class LedgerProblem
     /// a document may state in <see cref="LedgerDocument.Statistics"/>.
     /// </summary>
     public List<StatedFigure> Figures { get; set; } = [];
+    /// <summary>Where the importer read the problem (as <see cref="ImportWarning.Where"/>), so warnings can be shown beside it; not part of the JSON.</summary>
+    [JsonIgnore] public string? Where { get; set; }
 }
 
 public sealed class LedgerMeasure

@@ -37,7 +37,12 @@ public static class AuthApi
         {
             await db.RecordAsync("User", null, outcome == Users.LoginOutcome.Locked ? "login_locked" : "login_failed", new { userName = req.UserName }, null, ct);
             return TypedResults.Problem(statusCode: 401, title: "登录失败",
-                detail: outcome == Users.LoginOutcome.Locked ? "密码错误次数过多，账户已临时锁定，请 15 分钟后再试。" : "用户名或密码不正确。");
+                detail: outcome switch
+                {
+                    Users.LoginOutcome.Locked => "密码错误次数过多，账户已临时锁定，请 15 分钟后再试。",
+                    Users.LoginOutcome.Disabled => "账户已停用，请联系系统管理员。",
+                    _ => "用户名或密码不正确。",
+                });
         }
         // Every login issues a fresh ticket (no session fixation): whatever cookie came with the request is replaced.
         var principal = Authentication.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme);

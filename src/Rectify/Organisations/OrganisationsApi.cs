@@ -73,24 +73,28 @@ public static class OrganisationsApi
     }
 
     /// <summary>Offices stand alone; units sit under an office; the rest sit under a unit or one of its parts.</summary>
-    static async Task<IResult?> PlaceAsync(RectifyDb db, Organisation o, long? parentId, CancellationToken ct)
+    static async Task<IResult?> PlaceAsync(RectifyDb db, Organisation o, long? parentId, CancellationToken ct) =>
+        await PlacementErrorAsync(db, o, parentId, ct) is { } e ? Guard.Invalid(e.Field, e.Message) : null;
+
+    /// <summary>Places an organisation under its parent (the admin page uses it too); the refused field and message, or null.</summary>
+    public static async Task<(string Field, string Message)?> PlacementErrorAsync(RectifyDb db, Organisation o, long? parentId, CancellationToken ct = default)
     {
         if (o.Kind == OrganisationKind.Office)
         {
-            if (parentId is not null) return Guard.Invalid("parentId", "巡察办没有上级组织。");
+            if (parentId is not null) return ("parentId", "巡察办没有上级组织。");
             return null;
         }
         var parent = parentId is null ? null : await db.Organisations.FirstOrDefaultAsync(p => p.Id == parentId, ct);
-        if (parent is null) return Guard.Invalid("parentId", "上级组织不存在或无权访问。");
+        if (parent is null) return ("parentId", "上级组织不存在或无权访问。");
         if (o.Kind == OrganisationKind.Unit)
         {
-            if (parent.Kind != OrganisationKind.Office) return Guard.Invalid("parentId", "被巡察单位的上级必须是巡察办。");
-            if (!db.Scope.All && !db.Scope.OfficeIds.Contains(parent.Id)) return Guard.Invalid("parentId", "只能在本巡察办下新增单位。");
+            if (parent.Kind != OrganisationKind.Office) return ("parentId", "被巡察单位的上级必须是巡察办。");
+            if (!db.Scope.All && !db.Scope.OfficeIds.Contains(parent.Id)) return ("parentId", "只能在本巡察办下新增单位。");
             o.ParentId = parent.Id;
             o.UnitId = null;
             return null;
         }
-        if (parent.OwningUnitId is not { } unit) return Guard.Invalid("parentId", "股室、学校和党支部必须属于某个单位。");
+        if (parent.OwningUnitId is not { } unit) return ("parentId", "股室、学校和党支部必须属于某个单位。");
         o.ParentId = parent.Id;
         o.UnitId = unit;
         return null;

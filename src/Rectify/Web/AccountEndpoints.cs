@@ -20,6 +20,16 @@ public static class AccountEndpoints
         g.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting("login");
         g.MapPost("/logout", Logout);
         g.MapPost("/password", ChangePassword).RequireAuthorization();
+        g.MapPost("/language", Language).AllowAnonymous();
+    }
+
+    /// <summary>Switches the page language (zh-CN or en) for a year, through the localization cookie, and goes back.</summary>
+    static IResult Language([FromForm] string? language, [FromForm] string? returnUrl, HttpContext http)
+    {
+        var lang = Ui.Languages.Contains(language) ? language! : Ui.Chinese;
+        http.Response.Cookies.Append(Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.DefaultCookieName, Ui.CookieValue(lang),
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, Secure = http.Request.IsHttps });
+        return Results.Redirect(LocalUrl(returnUrl));
     }
 
     /// <summary>Only a path of this site: never redirect a user elsewhere after login.</summary>
@@ -37,7 +47,7 @@ public static class AccountEndpoints
         if (outcome != Users.LoginOutcome.Ok || user is null)
         {
             await db.RecordAsync("User", null, outcome == Users.LoginOutcome.Locked ? "login_locked" : "login_failed", new { userName }, null, ct);
-            return Results.Redirect(Fail(outcome == Users.LoginOutcome.Locked ? "locked" : "failed"));
+            return Results.Redirect(Fail(outcome switch { Users.LoginOutcome.Locked => "locked", Users.LoginOutcome.Disabled => "disabled", _ => "failed" }));
         }
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Authentication.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
         return Results.Redirect(back);

@@ -48,6 +48,7 @@ public static class WorkflowApi
         api.MapPost("/measures/{id:long}/evidence", Upload).WithSummary("上传佐证材料（multipart 字段 file；按内容识别类型）").DisableAntiforgery();
         api.MapGet("/measures/{id:long}/evidence", ListEvidence).WithSummary("措施的佐证材料");
         api.MapGet("/evidence/{id:long}", Download).WithSummary("下载佐证材料（附件方式）");
+        api.MapGet("/evidence/{id:long}/preview", Preview).WithSummary("在页面中预览佐证材料（图片、PDF；inline）");
 
         api.MapPost("/measures/{id:long}/closure", RequestClosureEndpoint).WithSummary("申请对账销号（须附佐证材料）");
         api.MapPost("/measures/{id:long}/extension", RequestExtensionEndpoint).WithSummary("申请延期（新时限和理由）");
@@ -146,6 +147,29 @@ public static class WorkflowApi
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
         return TypedResults.File(f.Content, f.ContentType, f.FileName);
+    }
+
+    /// <summary>The content types shown inline in the approval queue: images and PDF (the type was checked by content on upload).</summary>
+    public static bool Previewable(string contentType) => contentType is "application/pdf" or "image/png" or "image/jpeg" or "image/gif" or "image/webp";
+
+    /// <summary>
+    /// Inline for images and PDF (the approval queue embeds them), same scoping as the download. The file is still
+    /// denied scripts and other resources; only this app's pages may frame it.
+    /// </summary>
+    static async Task<IResult> Preview(long id, HttpResponse response, RectifyDb db, CancellationToken ct)
+    {
+        var f = await db.EvidenceFiles.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (f is null) return Guard.NotFound("佐证材料");
+        if (!Previewable(f.ContentType)) return Guard.Invalid("id", "该类型的文件不能在线预览，请下载后查看。");
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.XFrameOptions = "SAMEORIGIN";
+        // Chromium's PDF viewer does not run in a sandboxed document, so PDFs get no 'sandbox'; no script source either way.
+        response.Headers.ContentSecurityPolicy = f.ContentType == "application/pdf"
+            ? "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+            : "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'self'";
+        var name = Uri.EscapeDataString(f.FileName);
+        response.Headers.ContentDisposition = $"inline; filename*=UTF-8''{name}";
+        return TypedResults.Bytes(f.Content, f.ContentType);
     }
 
     // Closure, extension, decisions

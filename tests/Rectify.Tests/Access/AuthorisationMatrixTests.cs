@@ -193,7 +193,7 @@ public class AuthorisationMatrixTests(ITestOutputHelper output)
             "POST /api/measures/{id}/extension" => (t.MeasureId, new { newDeadline = "2023-06-30", reason = "延期" }, ""),
             "POST /api/measures/{id}/reopen" => (t.ClosedMeasureId, new { reason = "回头看" }, ""),
             _ when template.StartsWith("/api/measures/{id}") => (t.MeasureId, null, ""),
-            "GET /api/evidence/{id}" => (t.EvidenceId, null, ""),
+            "GET /api/evidence/{id}" or "GET /api/evidence/{id}/preview" => (t.EvidenceId, null, ""),
             "POST /api/requests/{id}/approve" => (t.RequestId, new { opinion = "同意" }, ""),
             "POST /api/requests/{id}/return" => (t.RequestId, new { opinion = "请补充材料" }, ""),
             "GET /api/requests/{id}" => (t.RequestId, null, ""),

@@ -122,6 +122,7 @@ public static class PolicyTable
         ["POST /api/measures/{id}/evidence"] = new(ActFor, Reach.ById),
         ["GET /api/measures/{id}/evidence"] = new(All, Reach.ById),
         ["GET /api/evidence/{id}"] = new(All, Reach.ById),
+        ["GET /api/evidence/{id}/preview"] = new(All, Reach.ById),
         ["POST /api/measures/{id}/closure"] = new(ActFor, Reach.ById),
         ["POST /api/measures/{id}/extension"] = new(ActFor, Reach.ById),
         ["GET /api/measures/{id}/requests"] = new(All, Reach.ById),

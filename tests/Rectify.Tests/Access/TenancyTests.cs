@@ -52,6 +52,7 @@ public class TenancyTests
         ("GET", "/api/inspections/{id}/bulletin") => (x => x.InspectionId, null),
         (_, "/api/measures/{id}/evidence") => (x => x.MeasureId, new { }),
         ("GET", "/api/evidence/{id}") => (_ => bw.EvidenceId, null),
+        ("GET", "/api/evidence/{id}/preview") => (_ => bw.EvidenceId, null),
         ("POST", "/api/measures/{id}/closure") => (x => x.MeasureId, new { statement = "已完成", evidenceIds = new[] { bw.EvidenceId } }),
         ("POST", "/api/measures/{id}/extension") => (x => x.MeasureId, new { newDeadline = "2030-01-01", reason = "延期" }),
         ("GET", "/api/measures/{id}/requests") => (x => x.MeasureId, null),
