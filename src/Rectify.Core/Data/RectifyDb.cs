@@ -28,6 +28,9 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     }
 
     public CallerScope Scope { get; }
+
+    /// <summary>Users, tokens or organisations were changed inside a transaction the caller commits (see <see cref="AccessVersion"/>).</summary>
+    internal bool AccessChangedInTransaction { get; set; }
     public abstract string ProviderName { get; }
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
@@ -176,6 +179,8 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         {
             e.HasIndex(a => a.Sequence).IsUnique();
             e.HasIndex(a => new { a.EntityType, a.EntityId });
+            // The newest event of one unit: the read cache's validator for that unit's ledger.
+            e.HasIndex(a => new { a.UnitId, a.Sequence });
         });
 
         // Every unit-owned row is visible only inside the caller's scope.
@@ -218,6 +223,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         var audited = entries.Where(e => e.Entity is not AuditEvent and not DataProtectionKey and not Reminder).ToList();
         var pending = audited.Select(e => (Entry: e, Action: Action(e.State), Before: e.State == EntityState.Added ? null : Snapshot(e, original: true))).ToList();
 
+        var access = entries.Any(e => AccessVersion.Affects(e.Metadata.ClrType));
         var own = Database.CurrentTransaction is null;
         await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
         try
@@ -251,7 +257,15 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
                 }
                 await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
             }
+            if (access)
+            {
+                // Caches of callers are discarded after the commit: now for our own transaction, when the caller's
+                // transaction commits otherwise (AccessChangeInterceptor), and once more now.
+                AccessChangedInTransaction = tx is null;
+                AccessVersion.Bump();
+            }
             if (tx is not null) await tx.CommitAsync(ct);
+            if (access && tx is not null) AccessVersion.Bump();
             return count;
         }
         catch (DbUpdateConcurrencyException ex)
