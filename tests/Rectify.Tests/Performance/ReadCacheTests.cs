@@ -48,7 +48,7 @@ public class ReadCacheTests
         Assert.Equal("rectified_ongoing", MeasureStatus(after));
         var figuresAfter = await HttpAssert.Ok<JsonElement>(await office.GetAsync(figuresUrl));
         Assert.Equal(1, figuresAfter.GetProperty("figures").GetProperty("completed").GetInt32());
-        Assert.Equal("100.00%", figuresAfter.GetProperty("rateText").GetString());
+        Assert.Equal("100%", figuresAfter.GetProperty("rateText").GetString());
         var items = await HttpAssert.Ok<JsonElement>(await office.GetAsync(figuresUrl + "/items"));
         Assert.Equal(0, items.GetProperty("unfinished").GetArrayLength());
     }
