@@ -12,7 +12,7 @@ conns="${CONNECTIONS:-64}"; secs="${SECONDS_PER_RUN:-10}"; rsecs="${REPORT_SECON
 port="${PORT:-5098}"
 rectify="$here/src/Rectify/bin/Release/net10.0/rectify"
 load="$here/bench/Rectify.Load/bin/Release/net10.0/Rectify.Load"
-work="$(mktemp -d)"
+work="${WORK:-$(mktemp -d)}"; mkdir -p "$work"
 base="http://127.0.0.1:$port"
 la() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -33,10 +33,12 @@ sql "SELECT \"Id\" FROM \"Measures\" WHERE \"InspectionId\" IN (SELECT \"Id\" FR
 serve() { # $1 = read cache on/off
   Rectify__Bench__EmptyEndpoint=true Rectify__Perf__ReadCache="$1" Logging__LogLevel__Default=Warning "$rectify" serve --urls "$base" --db "$db" > "$work/serve.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 120); do curl -fs "$base/health" >/dev/null && return; sleep 1; done
+  for _ in $(seq 1 600); do kill -0 $server 2>/dev/null || break; curl -fs "$base/health" >/dev/null && return; sleep 1; done
   echo "server did not start" >&2; cat "$work/serve.log" >&2; exit 1
 }
-stop() { local hwm; hwm=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$server/status); kill $server; wait $server 2>/dev/null || true; echo "$hwm"; }
+# Called as $(stop), i.e. in a subshell that cannot `wait`: poll until the server has exited (it drains in-flight
+# requests for up to 30 s), so the next server can bind the port.
+stop() { local hwm; hwm=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$server/status); kill $server; while kill -0 $server 2>/dev/null; do sleep 0.2; done; echo "$hwm"; }
 run() { # name, then load args
   local name="$1"; shift
   local l0; l0=$(la)
@@ -92,4 +94,4 @@ raw_ms() {
 }
 echo
 echo "Raw SQL (median of 5; sqlite3 includes its start-up): ledger's three queries $(raw_ms "$ledger_sql") ms; measures by unit and status over the round $(raw_ms "$figures_sql") ms; problems by unit and min/max measure status over the round $(raw_ms "$problem_sql") ms."
-rm -rf "$work"
+[ -n "${WORK:-}" ] || rm -rf "$work"

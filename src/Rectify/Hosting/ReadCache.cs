@@ -35,10 +35,6 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
     public static string ScopeKey(CallerScope s) =>
         s.All ? "*" : string.Join(',', s.UnitIds.Order()) + "/" + string.Join(',', s.OfficeIds.Order());
 
-    /// <summary>The newest audit sequence of one unit's rows (ledger validator).</summary>
-    public static async Task<long> UnitHeadAsync(RectifyDb db, long unitId, CancellationToken ct) =>
-        await db.AuditEvents.AsNoTracking().Where(a => a.UnitId == unitId).OrderByDescending(a => a.Sequence).Select(a => a.Sequence).FirstOrDefaultAsync(ct);
-
     /// <summary>The newest audit sequence of the database (validator of anything spanning units).</summary>
     public static async Task<long> HeadAsync(RectifyDb db, CancellationToken ct) =>
         await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => a.Sequence).FirstOrDefaultAsync(ct);

@@ -68,10 +68,12 @@ public static class LedgerApi
     /// </summary>
     static async Task<IResult> GetLedgerTree(long id, RectifyDb db, IOptions<DeadlineSettings> deadlines, ReadCache cache, CancellationToken ct)
     {
-        var unit = await db.Inspections.AsNoTracking().Where(i => i.Id == id).Select(i => (long?)i.UnitId).FirstOrDefaultAsync(ct);
-        if (unit is null) return Guard.NotFound("检查");
-        var head = await ReadCache.UnitHeadAsync(db, unit.Value, ct);
-        var cached = await cache.GetAsync($"ledger|{id}|{ReadCache.ScopeKey(db.Scope)}", head, async () =>
+        // One round trip: the inspection as the caller may see it, and the newest audit sequence of its unit.
+        var seen = await db.Inspections.AsNoTracking().Where(i => i.Id == id)
+            .Select(i => new { Head = db.AuditEvents.Where(a => a.UnitId == i.UnitId).Max(a => (long?)a.Sequence) ?? 0 })
+            .FirstOrDefaultAsync(ct);
+        if (seen is null) return Guard.NotFound("检查");
+        var cached = await cache.GetAsync($"ledger|{id}|{ReadCache.ScopeKey(db.Scope)}", seen.Head, async () =>
             await GetLedger.RunAsync(db, id, deadlines.Value, CancellationToken.None) is { } ledger ? (ledger, ledger) : ((LedgerView, object)?)null);
         return cached is null ? Guard.NotFound("检查") : ReadCache.Json(cached);
     }
