@@ -31,8 +31,10 @@ sql "SELECT \"Id\" FROM \"Measures\" WHERE \"InspectionId\" IN (SELECT \"Id\" FR
   | sed "s|^|$base/api/measures/|; s|$|/reports|" > "$work/measures.txt"
 
 serve() { # $1 = read cache on/off
+  if curl -s -o /dev/null "$base/health"; then echo "port $port is already in use" >&2; exit 1; fi
   Rectify__Bench__EmptyEndpoint=true Rectify__Perf__ReadCache="$1" Logging__LogLevel__Default=Warning "$rectify" serve --urls "$base" --db "$db" > "$work/serve.log" 2>&1 &
   server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
   for _ in $(seq 1 600); do kill -0 $server 2>/dev/null || break; curl -fs "$base/health" >/dev/null && return; sleep 1; done
   echo "server did not start" >&2; cat "$work/serve.log" >&2; exit 1
 }
@@ -52,10 +54,11 @@ echo "| endpoint | connections | requests | errors | req/s | p50 ms | p90 ms | p
 echo "|---|---|---|---|---|---|---|---|---|---|"
 serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
-run "GET ledger (50 inspections, read cache on)" "${ledgers[@]}" --connections "$conns"
+# 1 connection first: it also fills the cache, so the 64-connection runs measure the steady state.
 run "GET ledger, 1 connection" "${ledgers[@]}" --connections 1
-run "GET round figures ($units units, cache on)" --url "$base/api/rounds/$round/figures" --connections "$conns"
+run "GET ledger (50 inspections, read cache on)" "${ledgers[@]}" --connections "$conns"
 run "GET round figures, 1 connection" --url "$base/api/rounds/$round/figures" --connections 1
+run "GET round figures ($units units, cache on)" --url "$base/api/rounds/$round/figures" --connections "$conns"
 run "GET round figures drill-down items, 1 connection" --url "$base/api/rounds/$round/figures/items" --connections 1
 run "GET /api/search (4 terms)" --url "$base/api/search?q=公务接待" --url "$base/api/search?q=专项资金" --url "$base/api/search?q=合同管理&kind=problem" --url "$base/api/search?q=整改台账" --connections "$conns"
 hwm_read=$(stop)
