@@ -4,7 +4,7 @@
 #   1 connection; cached and off), the figures drill-down, full-text search over HTTP, weekly report POSTs (durable,
 #   fresh Idempotency-Key each) for REPORT_SECONDS, the server's peak working set, and the raw SQL of the hot queries.
 # Usage: bench/province-load.sh sqlite FILE | postgresql CONNSTRING        (prints Markdown to stdout)
-# Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) UNITS (number of units generated, for ids)
+# Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post"; any subset) WORK (keep logs there)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 provider="$1"; db="$2"
@@ -32,7 +32,9 @@ sql "SELECT \"Id\" FROM \"Measures\" WHERE \"InspectionId\" IN (SELECT \"Id\" FR
 
 serve() { # $1 = read cache on/off
   if curl -s -o /dev/null "$base/health"; then echo "port $port is already in use" >&2; exit 1; fi
-  Rectify__Bench__EmptyEndpoint=true Rectify__Perf__ReadCache="$1" Logging__LogLevel__Default=Warning "$rectify" serve --urls "$base" --db "$db" > "$work/serve.log" 2>&1 &
+  # The reminder job is off: at province size its first run (lights of every measure) takes minutes of CPU and, on
+  # SQLite, fails with "too many SQL variables"; it would be measured instead of the endpoints.
+  Rectify__Reminders__Enabled=false Rectify__Bench__EmptyEndpoint=true Rectify__Perf__ReadCache="$1" Logging__LogLevel__Default=Warning "$rectify" serve --urls "$base" --db "$db" > "$work/serve.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
   for _ in $(seq 1 600); do kill -0 $server 2>/dev/null || break; curl -fs "$base/health" >/dev/null && return; sleep 1; done
@@ -52,6 +54,9 @@ echo "Dataset: $units units in round $round ($provider). Load client: $conns con
 echo
 echo "| endpoint | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
+phases="${PHASES:-read cold post}"
+hwm_read=-; hwm_cold=-; hwm_write=-; before=0; after=0
+if [[ $phases == *read* ]]; then
 serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
 # 1 connection first: it also fills the cache, so the 64-connection runs measure the steady state.
@@ -62,18 +67,24 @@ run "GET round figures ($units units, cache on)" --url "$base/api/rounds/$round/
 run "GET round figures drill-down items, 1 connection" --url "$base/api/rounds/$round/figures/items" --connections 1
 run "GET /api/search (4 terms)" --url "$base/api/search?q=公务接待" --url "$base/api/search?q=专项资金" --url "$base/api/search?q=合同管理&kind=problem" --url "$base/api/search?q=整改台账" --connections "$conns"
 hwm_read=$(stop)
+fi
+if [[ $phases == *cold* ]]; then
 serve false
 run "GET ledger (50 inspections, read cache OFF)" "${ledgers[@]}" --connections "$conns"
 run "GET round figures, 1 connection, cache OFF" --url "$base/api/rounds/$round/figures" --connections 1
 run "GET round figures ($units units), 16 connections, cache OFF" --url "$base/api/rounds/$round/figures" --connections 16
 hwm_cold=$(stop)
+fi
+if [[ $phases == *post* ]]; then
 serve true
+run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
 before=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 secs_saved=$secs; secs=$rsecs
 run "POST weekly report (durable, ${rsecs} s)" --url-file "$work/measures.txt" --post '{"done":"本周完成台账核查，推进整改","percent":60}' --connections "$conns"
 secs=$secs_saved
 after=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 hwm_write=$(stop)
+fi
 echo
 echo "Report rows stored during the POST runs (incl. 2 s warm-up): $((after - before)). Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, POST run ${hwm_write} MB."
 head -c 300 "$work/err" | sed 's/^/Last load-client error: /' || true
