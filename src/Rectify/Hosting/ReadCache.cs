@@ -46,8 +46,11 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
     public async Task<Cached?> GetAsync<T>(string key, long validator, Func<Task<(T Value, object Body)?>> compute) where T : class
     {
         if (!Enabled) return await ComputeAsync(compute, validator);
-        while (true)
+        for (int attempt = 0; ; attempt++)
         {
+            // Requests that read different heads at the same moment could keep replacing each other's copy: give up
+            // caching for this request after a few tries.
+            if (attempt == 3) return await ComputeAsync(compute, validator);
             var lazy = _map.GetOrAdd(key, _ => new Lazy<Task<Cached>>(() => ComputeOrThrowAsync(compute, validator)));
             Cached? c;
             try { c = await lazy.Value; }
@@ -61,9 +64,9 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
                 _map.TryRemove(new KeyValuePair<string, Lazy<Task<Cached>>>(key, lazy));
                 throw;
             }
-            // Computed at this head (or a newer one another request saw): current.
-            if (c.Validator >= validator && c.ExpiresAtTicks > Environment.TickCount64) return c;
-            // Stale: drop it and compute again.
+            // Computed at exactly this head: current. Any other head (newer, or older after a restore rewound the
+            // chain) means the copy may differ: drop it and compute again.
+            if (c.Validator == validator && c.ExpiresAtTicks > Environment.TickCount64) return c;
             if (_map.TryRemove(new KeyValuePair<string, Lazy<Task<Cached>>>(key, lazy))) Interlocked.Add(ref _bytes, -c.Json.Length);
         }
     }
