@@ -7,7 +7,8 @@ namespace Rectify.Load;
 /// A small closed-loop HTTP load client: C connections, each sending GET requests back to back for T seconds over a
 /// list of URLs (round-robin), then prints count, errors, throughput and latency percentiles (one line, and a
 /// Markdown table row with --markdown).
-/// Usage: rectify-load --url U [--url U2 …] [--connections 64] [--seconds 10] [--warmup 2] [--token T] [--name NAME] [--markdown]
+/// With --post BODY each request is a POST of that JSON body with a fresh Idempotency-Key (weekly report load).
+/// Usage: rectify-load --url U [--url U2 …] [--url-file FILE] [--connections 64] [--seconds 10] [--warmup 2] [--token T] [--post JSON] [--name NAME] [--markdown]
 /// </summary>
 public static class Program
 {
@@ -15,13 +16,15 @@ public static class Program
     {
         var urls = new List<string>();
         int connections = 64, seconds = 10, warmup = 2;
-        string? token = null, name = null;
+        string? token = null, name = null, post = null;
         bool markdown = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--url": urls.Add(args[++i]); break;
+                case "--url-file": urls.AddRange(File.ReadAllLines(args[++i]).Where(l => l.Length > 0)); break;
+                case "--post": post = args[++i]; break;
                 case "--connections": connections = int.Parse(args[++i]); break;
                 case "--seconds": seconds = int.Parse(args[++i]); break;
                 case "--warmup": warmup = int.Parse(args[++i]); break;
@@ -37,8 +40,8 @@ public static class Program
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-        if (warmup > 0) await RunAsync(http, urls, connections, TimeSpan.FromSeconds(warmup));
-        var r = await RunAsync(http, urls, connections, TimeSpan.FromSeconds(seconds));
+        if (warmup > 0) await RunAsync(http, urls, connections, TimeSpan.FromSeconds(warmup), post);
+        var r = await RunAsync(http, urls, connections, TimeSpan.FromSeconds(seconds), post);
         var lat = r.Latencies;
         lat.Sort();
         double P(double q) => lat.Count == 0 ? double.NaN : lat[Math.Min(lat.Count - 1, (int)Math.Ceiling(q * lat.Count) - 1)];
@@ -54,7 +57,9 @@ public static class Program
 
     sealed record Result(List<double> Latencies, long Count, long Errors, TimeSpan Elapsed, string? FirstError);
 
-    static async Task<Result> RunAsync(HttpClient http, List<string> urls, int connections, TimeSpan duration)
+    static readonly string RunId = Guid.NewGuid().ToString("N")[..12];
+
+    static async Task<Result> RunAsync(HttpClient http, List<string> urls, int connections, TimeSpan duration, string? post)
     {
         var all = new List<double>[connections];
         long errors = 0, next = 0;
@@ -66,11 +71,18 @@ public static class Program
             var buffer = new byte[64 * 1024];
             while (clock.Elapsed < duration)
             {
-                var url = urls[(int)(Interlocked.Increment(ref next) % urls.Count)];
+                var n = Interlocked.Increment(ref next);
+                var url = urls[(int)(n % urls.Count)];
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+                    using var request = new HttpRequestMessage(post is null ? HttpMethod.Get : HttpMethod.Post, url);
+                    if (post is not null)
+                    {
+                        request.Content = new StringContent(post, System.Text.Encoding.UTF8, "application/json");
+                        request.Headers.Add("Idempotency-Key", $"load-{RunId}-{n}");
+                    }
+                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                     await using var body = await response.Content.ReadAsStreamAsync();
                     while (await body.ReadAsync(buffer) > 0) { }
                     if (!response.IsSuccessStatusCode)

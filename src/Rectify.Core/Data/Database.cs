@@ -55,6 +55,7 @@ public static class Database
             o.UseSqlite(location.ConnectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
             o.AddInterceptors(SqlitePragmas.Instance);
         }
+        o.AddInterceptors(AccessChangeInterceptor.Instance);
         o.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
     }
 
@@ -111,6 +112,29 @@ public static class Database
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = Sql;
             await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+}
+
+/// <summary>Bumps <see cref="AccessVersion"/> when a transaction that changed users, tokens or organisations commits.</summary>
+sealed class AccessChangeInterceptor : DbTransactionInterceptor
+{
+    public static readonly AccessChangeInterceptor Instance = new();
+
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Bump(eventData.Context);
+
+    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
+    {
+        Bump(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    static void Bump(DbContext? context)
+    {
+        if (context is RectifyDb { AccessChangedInTransaction: true } db)
+        {
+            db.AccessChangedInTransaction = false;
+            AccessVersion.Bump();
         }
     }
 }

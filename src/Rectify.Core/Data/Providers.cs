@@ -9,6 +9,22 @@ public sealed class SqliteRectifyDb(DbContextOptions<SqliteRectifyDb> options, C
     : RectifyDb(options, scope, clock)
 {
     public override string ProviderName => "sqlite";
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    /// <summary>One in-process queue of writers per database file.</summary>
+    protected override async Task<IDisposable?> EnterWriteAsync(CancellationToken ct)
+    {
+        var gate = Gates.GetOrAdd(Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        return new Release(gate);
+    }
+
+    sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        int _done;
+        public void Dispose() { if (Interlocked.Exchange(ref _done, 1) == 0) gate.Release(); }
+    }
 }
 
 public sealed class PostgresRectifyDb(DbContextOptions<PostgresRectifyDb> options, CallerScope scope, TimeProvider clock)

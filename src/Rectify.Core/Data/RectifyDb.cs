@@ -28,6 +28,9 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     }
 
     public CallerScope Scope { get; }
+
+    /// <summary>Users, tokens or organisations were changed inside a transaction the caller commits (see <see cref="AccessVersion"/>).</summary>
+    internal bool AccessChangedInTransaction { get; set; }
     public abstract string ProviderName { get; }
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
@@ -194,6 +197,8 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         {
             e.HasIndex(a => a.Sequence).IsUnique();
             e.HasIndex(a => new { a.EntityType, a.EntityId });
+            // The newest event of one unit: the read cache's validator for that unit's ledger.
+            e.HasIndex(a => new { a.UnitId, a.Sequence });
         });
 
         // Every unit-owned row is visible only inside the caller's scope.
@@ -236,7 +241,9 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         var audited = entries.Where(e => e.Entity is not AuditEvent and not DataProtectionKey and not Reminder).ToList();
         var pending = audited.Select(e => (Entry: e, Action: Action(e.State), Before: e.State == EntityState.Added ? null : Snapshot(e, original: true))).ToList();
 
+        var access = entries.Any(e => AccessVersion.Affects(e.Metadata.ClrType));
         var own = Database.CurrentTransaction is null;
+        using var gate = own ? await EnterWriteAsync(ct) : null;
         await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
         try
         {
@@ -269,7 +276,15 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
                 }
                 await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
             }
+            if (access)
+            {
+                // Caches of callers are discarded after the commit: now for our own transaction, when the caller's
+                // transaction commits otherwise (AccessChangeInterceptor), and once more now.
+                AccessChangedInTransaction = tx is null;
+                AccessVersion.Bump();
+            }
             if (tx is not null) await tx.CommitAsync(ct);
+            if (access && tx is not null) AccessVersion.Bump();
             return count;
         }
         catch (DbUpdateConcurrencyException ex)
@@ -297,6 +312,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     public async Task RecordAsync(string entityType, long? entityId, string action, object? details, long? unitId, CancellationToken ct = default)
     {
         var own = Database.CurrentTransaction is null;
+        using var gate = own ? await EnterWriteAsync(ct) : null;
         await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
         await LockAuditChainAsync(ct);
         var last = await AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
@@ -312,6 +328,13 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         await base.SaveChangesAsync(true, ct);
         if (tx is not null) await tx.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// Queues this process's writers before they open a write transaction (SQLite: one writer at a time, and a writer
+    /// that finds the database locked sleeps in SQLite's busy handler for up to 100 ms a try, which under many
+    /// concurrent writers dominates latency; a FIFO queue in the process does not sleep). Null when not needed.
+    /// </summary>
+    protected virtual Task<IDisposable?> EnterWriteAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
 
     /// <summary>Serialises writers of the audit chain across processes. SQLite's write transactions already do.</summary>
     protected virtual Task LockAuditChainAsync(CancellationToken ct) => Task.CompletedTask;

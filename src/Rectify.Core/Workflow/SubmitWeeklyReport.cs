@@ -31,7 +31,7 @@ public sealed class SubmitWeeklyReport(RectifyDb db, TimeProvider clock, Workflo
         if (input.Percent is < 0 or > 100)
             return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "report", new Refusal(400, "完成百分比须在 0–100 之间。", "percent"), ct);
         var ids = input.EvidenceIds ?? [];
-        var files = await db.EvidenceFiles.Where(f => ids.Contains(f.Id) && f.MeasureId == m.Id).ToListAsync(ct);
+        var files = ids.Length == 0 ? [] : await db.EvidenceFiles.Where(f => ids.Contains(f.Id) && f.MeasureId == m.Id).ToListAsync(ct);
         if (files.Count != ids.Distinct().Count())
             return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "report", new Refusal(400, "附件必须是本措施已上传的佐证材料。", "evidenceIds"), ct);
 

@@ -8,7 +8,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rectify.Core.Access;
 using Rectify.Core.Data;
-using Rectify.Core.Organisations;
 
 namespace Rectify.Access;
 
@@ -45,6 +44,7 @@ public static class Authentication
             .AddScheme<AuthenticationSchemeOptions, TokenHandler>(Token, null);
         services.AddAuthorization();
         services.AddAntiforgery(o => o.HeaderName = XsrfHeader);
+        services.AddSingleton<AccessCache>();
         services.AddScoped(ResolveScope);
         return services;
     }
@@ -78,9 +78,7 @@ public static class Authentication
     static async Task ValidateStampAsync(CookieValidatePrincipalContext ctx)
     {
         var id = UserId(ctx.Principal);
-        var location = ctx.HttpContext.RequestServices.GetRequiredService<DatabaseLocation>();
-        await using var db = Database.Open(location);
-        var stamp = await db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).FirstOrDefaultAsync();
+        var stamp = id is { } uid ? await ctx.HttpContext.RequestServices.GetRequiredService<AccessCache>().StampAsync(uid, ctx.HttpContext.RequestAborted) : null;
         if (stamp is null || stamp != ctx.Principal?.FindFirstValue(StampClaim))
         {
             ctx.RejectPrincipal();
@@ -107,10 +105,10 @@ public static class Authentication
 
     /// <summary>The caller's scope: every unit for an admin, the supervised units for an office user, the own unit otherwise.</summary>
     static CallerScope ResolveScope(IServiceProvider sp) =>
-        ScopeFor(sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User, sp.GetRequiredService<DatabaseLocation>());
+        ScopeFor(sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User, sp.GetRequiredService<AccessCache>());
 
     /// <summary>The scope of a signed-in user (also used by the web pages, whose circuits have no HttpContext).</summary>
-    public static CallerScope ScopeFor(ClaimsPrincipal? user, DatabaseLocation location)
+    public static CallerScope ScopeFor(ClaimsPrincipal? user, AccessCache cache)
     {
         var id = UserId(user);
         if (user is null || id is null) return new CallerScope(false, [], [], null, "anonymous", null);
@@ -123,12 +121,7 @@ public static class Authentication
         if (long.TryParse(user.FindFirstValue(OfficeClaim), out var office))
         {
             offices.Add(office);
-            using var db = Database.Open(location);
-            units.AddRange(db.Organisations.Where(o => o.Kind == OrganisationKind.Unit && o.ParentId == office).Select(o => o.Id).ToList());
-            // 联审: an office in a round's review chain (e.g. 纪委监委, 组织部) also sees that round's units.
-            var reviewed = db.Rounds.Where(r => r.ReviewChain != null).Select(r => new { r.Id, r.ReviewChain }).ToList()
-                .Where(r => Core.Supervision.ReviewChain.Parse(r.ReviewChain).Contains(office)).Select(r => (long?)r.Id).ToList();
-            if (reviewed.Count > 0) units.AddRange(db.Inspections.Where(i => reviewed.Contains(i.RoundId)).Select(i => i.UnitId).ToList());
+            units.AddRange(cache.UnitsOfOffice(office));
         }
         return new CallerScope(false, [.. units.Distinct()], [.. offices], id, name, role);
     }
@@ -139,7 +132,7 @@ public static class Authentication
 }
 
 /// <summary>Bearer tokens: only their SHA-256 is stored; a revoked token or a removed user fails.</summary>
-public sealed class TokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, DatabaseLocation location)
+public sealed class TokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -147,13 +140,9 @@ public sealed class TokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> op
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var hash = Authentication.HashToken(header["Bearer ".Length..].Trim());
-        await using var db = Database.Open(location);
-        var user = await (from t in db.ApiTokens
-                          join u in db.Users on t.UserId equals u.Id
-                          where t.TokenHash == hash && t.RevokedAt == null
-                          select u).FirstOrDefaultAsync(Context.RequestAborted);
+        var user = await cache.UserByTokenAsync(hash, Context.RequestAborted);
         return user is null
             ? AuthenticateResult.Fail("invalid token")
-            : AuthenticateResult.Success(new AuthenticationTicket(Authentication.Principal(user, Scheme.Name), Scheme.Name));
+            : AuthenticateResult.Success(new AuthenticationTicket(Authentication.Principal(user.ToUser(), Scheme.Name), Scheme.Name));
     }
 }

@@ -68,6 +68,7 @@ public static class RectifyServer
         services.AddRectifyDb(settings.Database);
         services.AddDataProtection().SetApplicationName("Rectify").PersistKeysToDbContext<RectifyDb>();
         services.AddRectifyAuthentication();
+        services.AddSingleton<ReadCache>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorHandler.Customize);
         services.AddExceptionHandler<ErrorHandler>();
         services.AddValidation();

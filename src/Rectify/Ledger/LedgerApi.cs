@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Rectify.Access;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
+using Rectify.Hosting;
 
 namespace Rectify.Ledger;
 
@@ -40,7 +41,7 @@ public static class LedgerApi
     public static void MapLedgerApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("整改台账");
-        api.MapGet("/inspections/{id:long}/ledger", GetLedgerTree).WithSummary("整改台账：类别→问题→措施的完整树，含状态、责任和统计");
+        api.MapGet("/inspections/{id:long}/ledger", GetLedgerTree).Produces<LedgerView>().WithSummary("整改台账：类别→问题→措施的完整树，含状态、责任和统计");
 
         api.MapPost("/inspections/{id:long}/categories", AddCategory).WithSummary("新增问题类别");
         api.MapPut("/inspections/{id:long}/categories/order", ReorderCategories).WithSummary("调整类别顺序");
@@ -61,8 +62,21 @@ public static class LedgerApi
         api.MapDelete("/measures/{id:long}", DeleteMeasure).WithSummary("删除整改措施");
     }
 
-    static async Task<IResult> GetLedgerTree(long id, RectifyDb db, IOptions<DeadlineSettings> deadlines, CancellationToken ct) =>
-        await GetLedger.RunAsync(db, id, deadlines.Value, ct) is { } ledger ? TypedResults.Ok(ledger) : Guard.NotFound("检查");
+    /// <summary>
+    /// The inspection must be visible in the caller's scope (else 404); the tree is then served from the read cache
+    /// while no audit event of the inspection's unit was appended since it was computed.
+    /// </summary>
+    static async Task<IResult> GetLedgerTree(long id, RectifyDb db, IOptions<DeadlineSettings> deadlines, ReadCache cache, CancellationToken ct)
+    {
+        // One round trip: the inspection as the caller may see it, and the newest audit sequence of its unit.
+        var seen = await db.Inspections.AsNoTracking().Where(i => i.Id == id)
+            .Select(i => new { Head = db.AuditEvents.Where(a => a.UnitId == i.UnitId).Max(a => (long?)a.Sequence) ?? 0 })
+            .FirstOrDefaultAsync(ct);
+        if (seen is null) return Guard.NotFound("检查");
+        var cached = await cache.GetAsync($"ledger|{id}|{ReadCache.ScopeKey(db.Scope)}", seen.Head, async () =>
+            await GetLedger.RunAsync(db, id, deadlines.Value, CancellationToken.None) is { } ledger ? (ledger, ledger) : ((LedgerView, object)?)null);
+        return cached is null ? Guard.NotFound("检查") : ReadCache.Json(cached);
+    }
 
     // Categories
 

@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Core.Access;
 using Rectify.Core.Data;
+using Rectify.Core.Ledger;
 using Rectify.Core.Supervision;
+using Rectify.Hosting;
 
 namespace Rectify.Supervision;
 
@@ -24,6 +26,21 @@ public sealed record EvaluationDto(long UnitId, string UnitName, string Completi
 
 public sealed record EvaluationsDto(SheetDto Sheet, IReadOnlyList<EvaluationDto> Units, IReadOnlyDictionary<string, int> GradeCounts);
 
+/// <summary>
+/// Round-wide or year-wide figures as the API returns them: totals, outcomes and one row per unit. The problems behind
+/// "unfinished" and "basically completed" are a separate call (<see cref="FigureItemsDto"/>): at province size they are
+/// tens of thousands of rows that a figures page does not show.
+/// </summary>
+public sealed record RoundFiguresDto(long? RoundId, string? RoundName, int? Year, DateOnly? AsOf, CompletionFigures Figures, string RateText,
+    OutcomeTotals Outcomes, IReadOnlyList<UnitFigures> Units, string Sentence)
+{
+    public static RoundFiguresDto From(RoundFiguresReport r) =>
+        new(r.RoundId, r.RoundName, r.Year, r.AsOf, r.Figures, r.RateText, r.Outcomes, r.Units, r.Sentence);
+}
+
+/// <summary>The drill-down behind the figures: which problems are unfinished and which basically completed.</summary>
+public sealed record FigureItemsDto(CompletionFigures Figures, IReadOnlyList<FigureItem> Unfinished, IReadOnlyList<FigureItem> BasicallyCompleted);
+
 public sealed record CarryOverRequest([Required(ErrorMessage = "必须指定目标轮次 toRoundId。")] long? ToRoundId);
 
 /// <summary>
@@ -38,9 +55,11 @@ public static class SupervisionApi
     public static void MapSupervisionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("巡察办：全轮次统计、举一反三、检索");
-        api.MapGet("/rounds/{id:long}/figures", RoundFigures).WithSummary("全轮次整改统计（可按单位筛选、可查历史某日）");
+        api.MapGet("/rounds/{id:long}/figures", RoundFigures).Produces<RoundFiguresDto>().WithSummary("全轮次整改统计（可按单位筛选、可查历史某日）");
+        api.MapGet("/rounds/{id:long}/figures/items", RoundFigureItems).Produces<FigureItemsDto>().WithSummary("全轮次统计明细：未完成、基本完成的问题清单（筛选同上）");
         api.MapGet("/rounds/{id:long}/summary", RoundSummary).WithSummary("全轮次整改情况汇总（Markdown 或 DOCX）");
-        api.MapGet("/figures", YearFigures).WithSummary("某年度全部被巡察单位的整改统计");
+        api.MapGet("/figures", YearFigures).Produces<RoundFiguresDto>().WithSummary("某年度全部被巡察单位的整改统计");
+        api.MapGet("/figures/items", YearFigureItems).Produces<FigureItemsDto>().WithSummary("年度统计明细：未完成、基本完成的问题清单");
         api.MapGet("/problems/{id:long}/similar", Similar).WithSummary("举一反三：其他单位和以往轮次的相似问题");
         api.MapGet("/rounds/{id:long}/clusters", Clusters).WithSummary("举一反三：本轮次各单位的共性问题分组");
         api.MapGet("/search", Search).WithSummary("全文检索问题、措施、周汇报和制度");
@@ -52,11 +71,40 @@ public static class SupervisionApi
         api.MapGet("/problems/{id:long}/history", History).WithSummary("问题的结转历史（本问题及其在以往轮次中的原问题）");
     }
 
-    static async Task<IResult> RoundFigures(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, CancellationToken ct)
+    static async Task<IResult> RoundFigures(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, CancellationToken ct)
     {
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
-        return TypedResults.Ok(await GetRoundFigures.RunAsync(db, new FigureQuery(id, null, unitId, asOf), ct));
+        return ReadCache.Json((await CachedFiguresAsync(db, cache, new FigureQuery(id, null, unitId, asOf), ct))!);
+    }
+
+    static async Task<IResult> RoundFigureItems(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, CancellationToken ct)
+    {
+        if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
+        return Items(await CachedFiguresAsync(db, cache, new FigureQuery(id, null, unitId, asOf), ct));
+    }
+
+    static IResult Items(ReadCache.Cached? c)
+    {
+        var r = (RoundFiguresReport)c!.Value;
+        return TypedResults.Ok(new FigureItemsDto(r.Figures, r.Unfinished, r.BasicallyCompleted));
+    }
+
+    /// <summary>
+    /// Figures computed once per (query, caller's scope) and kept until any audit event is appended (every write
+    /// appends one); concurrent requests share one computation. As-of dates are keyed like any other query.
+    /// </summary>
+    static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, FigureQuery q, CancellationToken ct)
+    {
+        var head = await ReadCache.HeadAsync(db, ct);
+        var units = q.UnitIds is { Count: > 0 } u ? string.Join(',', u.Order()) : "";
+        var key = $"figures|{q.RoundId}|{q.Year}|{q.AsOf:yyyy-MM-dd}|{units}|{ReadCache.ScopeKey(db.Scope)}";
+        return await cache.GetAsync(key, head, async () =>
+        {
+            var report = await GetRoundFigures.RunAsync(db, q, CancellationToken.None);
+            return ((RoundFiguresReport, object)?)(report, RoundFiguresDto.From(report));
+        });
     }
 
     static async Task<IResult> RoundSummary(long id, DateOnly? asOf, long[]? unitId, string? format, RectifyDb db, CancellationToken ct)
@@ -74,11 +122,18 @@ public static class SupervisionApi
         return TypedResults.Text(SummaryDocument.Markdown(report), "text/markdown; charset=utf-8");
     }
 
-    static async Task<IResult> YearFigures(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, CancellationToken ct)
+    static async Task<IResult> YearFigures(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, CancellationToken ct)
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("年度统计仅供巡察办查看。");
         if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
-        return TypedResults.Ok(await GetRoundFigures.RunAsync(db, new FigureQuery(null, year, unitId, asOf), ct));
+        return ReadCache.Json((await CachedFiguresAsync(db, cache, new FigureQuery(null, year, unitId, asOf), ct))!);
+    }
+
+    static async Task<IResult> YearFigureItems(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, CancellationToken ct)
+    {
+        if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("年度统计仅供巡察办查看。");
+        if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
+        return Items(await CachedFiguresAsync(db, cache, new FigureQuery(null, year, unitId, asOf), ct));
     }
 
     static async Task<IResult> Similar(long id, int? take, RectifyDb db, CancellationToken ct)

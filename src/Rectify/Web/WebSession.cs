@@ -10,7 +10,7 @@ namespace Rectify.Web;
 /// The signed-in user of a page, for the lifetime of its circuit. A circuit has no HttpContext after the first render,
 /// so the scope comes from the authentication state, and each operation opens its own short-lived RectifyDb.
 /// </summary>
-public sealed class WebSession(AuthenticationStateProvider auth, DatabaseLocation location, TimeProvider clock)
+public sealed class WebSession(AuthenticationStateProvider auth, DatabaseLocation location, TimeProvider clock, AccessCache access)
 {
     CallerScope? _scope;
     ClaimsPrincipal? _user;
@@ -22,7 +22,7 @@ public sealed class WebSession(AuthenticationStateProvider auth, DatabaseLocatio
     {
         if (_scope is not null) return _scope;
         _user = (await auth.GetAuthenticationStateAsync()).User;
-        return _scope = Authentication.ScopeFor(_user, location);
+        return _scope = Authentication.ScopeFor(_user, access);
     }
 
     /// <summary>A fresh context with the caller's scope; dispose it after the operation.</summary>

@@ -36,6 +36,7 @@ public class TenancyTests
         (_, "/api/measures/{id}") => (x => x.MeasureId, new { remarks = "改", version = 1 }),
         (_, "/api/organisations/{id}") => (x => x.DepartmentId, new { name = "改名", kind = "department", parentId = b.UnitId, version = 1 }),
         ("GET", "/api/rounds/{id}/figures") => (x => x.RoundId, null),
+        ("GET", "/api/rounds/{id}/figures/items") => (x => x.RoundId, null),
         ("GET", "/api/rounds/{id}/summary") => (x => x.RoundId, null),
         ("GET", "/api/rounds/{id}/clusters") => (x => x.RoundId, null),
         ("GET", "/api/problems/{id}/similar") => (x => x.ProblemId, null),

@@ -17,7 +17,7 @@ public class OfficeViewTests
     /// <summary>Every cross-unit endpoint of the supervision API, for an object of the given unit.</summary>
     static string[] Endpoints(UnitWorld u) =>
     [
-        $"/api/rounds/{u.RoundId}/figures", $"/api/rounds/{u.RoundId}/figures?asOf=2023-01-17", $"/api/rounds/{u.RoundId}/summary",
+        $"/api/rounds/{u.RoundId}/figures", $"/api/rounds/{u.RoundId}/figures?asOf=2023-01-17", $"/api/rounds/{u.RoundId}/figures/items", "/api/figures/items?year=2022", $"/api/rounds/{u.RoundId}/summary",
         $"/api/rounds/{u.RoundId}/summary?format=docx", $"/api/rounds/{u.RoundId}/clusters", $"/api/problems/{u.ProblemId}/similar",
         "/api/figures?year=2022", $"/api/figures?year=2022&unitId={u.UnitId}", $"/api/rounds/{u.RoundId}/evaluations", $"/api/rounds/{u.RoundId}/evaluation-sheet", "/api/search?q=学习贯彻", $"/api/search?q=学习&unitId={u.UnitId}",
     ];
@@ -29,10 +29,10 @@ public class OfficeViewTests
         var w = await app.SeedWorldAsync();
         // The supervision endpoints listed here are all of them: a new one must be added to Endpoints().
         var openApi = await app.Anonymous().GetStringAsync("/openapi/v1.json");
-        foreach (var template in new[] { "/api/rounds/{id}/evaluations", "/api/rounds/{id}/evaluation-sheet", "/api/rounds/{id}/figures", "/api/rounds/{id}/summary", "/api/rounds/{id}/clusters", "/api/problems/{id}/similar", "/api/figures", "/api/search" })
+        foreach (var template in new[] { "/api/rounds/{id}/evaluations", "/api/rounds/{id}/evaluation-sheet", "/api/rounds/{id}/figures", "/api/rounds/{id}/figures/items", "/api/figures/items", "/api/rounds/{id}/summary", "/api/rounds/{id}/clusters", "/api/problems/{id}/similar", "/api/figures", "/api/search" })
             Assert.Contains($"\"{template}\"", openApi);
-        // 10 = these 8 paths + carry-over (an office write, checked in CarryOverTests) + a problem's history (inside one unit).
-        Assert.Equal(10, JsonDocument.Parse(openApi).RootElement.GetProperty("paths").EnumerateObject()
+        // 12 = these 10 paths + carry-over (an office write, checked in CarryOverTests) + a problem's history (inside one unit).
+        Assert.Equal(12, JsonDocument.Parse(openApi).RootElement.GetProperty("paths").EnumerateObject()
             .Count(p => p.Value.EnumerateObject().Any(m => m.Value.TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(t => t.GetString()!.StartsWith("巡察办")))));
 
         foreach (var user in new[] { "unit_admin-a", "leader-a", "owner-a", "viewer-a" })

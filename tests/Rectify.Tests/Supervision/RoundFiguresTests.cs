@@ -115,7 +115,9 @@ public class RoundFiguresTests
         return rows;
     }
 
-    static void AssertSame(List<(long Problem, long Unit, string S)> sql, JsonElement api, string what)
+    static async Task<JsonElement> Items(HttpClient c, string url) => await HttpAssert.Ok<JsonElement>(await c.GetAsync(url));
+
+    static void AssertSame(List<(long Problem, long Unit, string S)> sql, JsonElement api, JsonElement items, string what)
     {
         var f = api.GetProperty("figures");
         Assert.True(sql.Count == f.GetProperty("problems").GetInt32(), $"{what}: problems");
@@ -124,9 +126,10 @@ public class RoundFiguresTests
         Assert.True(sql.Count(x => x.S == "u") == f.GetProperty("unfinished").GetInt32(), $"{what}: unfinished");
         // The published rate uses the single completion definition.
         Assert.Equal(StatusRules.FormatRate(StatusRules.CompletionRate(sql.Count(x => x.S == "c"), sql.Count)), api.GetProperty("rateText").GetString());
-        // Drill-down: the items behind "unfinished" and "basically completed".
-        Assert.Equal(sql.Where(x => x.S == "u").Select(x => x.Problem).Order(), api.GetProperty("unfinished").EnumerateArray().Select(e => e.GetProperty("problemId").GetInt64()).Order());
-        Assert.Equal(sql.Where(x => x.S == "b").Select(x => x.Problem).Order(), api.GetProperty("basicallyCompleted").EnumerateArray().Select(e => e.GetProperty("problemId").GetInt64()).Order());
+        // Drill-down (a separate call with the same filters): the items behind "unfinished" and "basically completed".
+        Assert.Equal(sql.Where(x => x.S == "u").Select(x => x.Problem).Order(), items.GetProperty("unfinished").EnumerateArray().Select(e => e.GetProperty("problemId").GetInt64()).Order());
+        Assert.Equal(sql.Where(x => x.S == "b").Select(x => x.Problem).Order(), items.GetProperty("basicallyCompleted").EnumerateArray().Select(e => e.GetProperty("problemId").GetInt64()).Order());
+        Assert.Equal(f.GetRawText(), items.GetProperty("figures").GetRawText());
         // Per unit.
         foreach (var u in api.GetProperty("units").EnumerateArray())
         {
@@ -152,7 +155,7 @@ public class RoundFiguresTests
         var now = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures"));
         var sqlNow = await SqlNow(conn, round.RoundId);
         Assert.Equal(180, sqlNow.Count); // 6 × 30, one added, one deleted
-        AssertSame(sqlNow, now, "now");
+        AssertSame(sqlNow, now, await Items(office, $"/api/rounds/{round.RoundId}/figures/items"), "now");
         Assert.Equal(6, now.GetProperty("units").GetArrayLength());
 
         var seen = new HashSet<string>();
@@ -160,7 +163,7 @@ public class RoundFiguresTests
         {
             var api = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures?asOf={day:yyyy-MM-dd}"));
             var sql = await SqlAsOf(conn, pg, round.RoundId, FigureQuery.Cutoff(day));
-            AssertSame(sql, api, $"as of {day}");
+            AssertSame(sql, api, await Items(office, $"/api/rounds/{round.RoundId}/figures/items?asOf={day:yyyy-MM-dd}"), $"as of {day}");
             seen.Add(api.GetProperty("figures").GetRawText());
         }
         // The views differ: before the feedback nothing, and every later date saw changes (the 18th China time included).
@@ -171,7 +174,8 @@ public class RoundFiguresTests
         // Filter by units.
         var two = round.UnitIds.Take(2).ToList();
         var filtered = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures?unitId={two[0]}&unitId={two[1]}&asOf=2023-01-17"));
-        AssertSame([.. (await SqlAsOf(conn, pg, round.RoundId, FigureQuery.Cutoff(new DateOnly(2023, 1, 17)))).Where(x => two.Contains(x.Unit))], filtered, "two units");
+        AssertSame([.. (await SqlAsOf(conn, pg, round.RoundId, FigureQuery.Cutoff(new DateOnly(2023, 1, 17)))).Where(x => two.Contains(x.Unit))], filtered,
+            await Items(office, $"/api/rounds/{round.RoundId}/figures/items?unitId={two[0]}&unitId={two[1]}&asOf=2023-01-17"), "two units");
         Assert.Equal(2, filtered.GetProperty("units").GetArrayLength());
 
         // The year view covers every inspection fed back in 2022: the generated round plus units A and B (one unfinished problem each).
@@ -226,7 +230,7 @@ public class RoundFiguresTests
             var api = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures?asOf={day:yyyy-MM-dd}"));
             var sql = await SqlAsOfWithInspections(conn, pg, round.RoundId, FigureQuery.Cutoff(day));
             Assert.Equal(30, sql.Count(x => x.Unit == goneUnit));
-            AssertSame(sql, api, $"as of {day}");
+            AssertSame(sql, api, await Items(office, $"/api/rounds/{round.RoundId}/figures/items?asOf={day:yyyy-MM-dd}"), $"as of {day}");
             Assert.Contains(goneUnit, api.GetProperty("units").EnumerateArray().Select(u => u.GetProperty("unitId").GetInt64()));
         }
         // The same answer as before the deletion; the day of the deletion no longer has it; the year view agrees.

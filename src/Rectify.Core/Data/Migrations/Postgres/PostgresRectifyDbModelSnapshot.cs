@@ -191,6 +191,8 @@ namespace Rectify.Core.Data.Migrations.Postgres
 
                     b.HasIndex("EntityType", "EntityId");
 
+                    b.HasIndex("UnitId", "Sequence");
+
                     b.ToTable("AuditEvents");
                 });
 

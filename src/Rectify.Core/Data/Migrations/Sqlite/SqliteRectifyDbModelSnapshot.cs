@@ -177,6 +177,8 @@ namespace Rectify.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("EntityType", "EntityId");
 
+                    b.HasIndex("UnitId", "Sequence");
+
                     b.ToTable("AuditEvents");
                 });
 

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Load run against an already generated province (see `rectify generate` and bench/run-all.sh):
+#   the empty ceiling, one unit's ledger (50 inspections; cached and with the read cache off), round figures (64 and
+#   1 connection; cached and off), the figures drill-down, full-text search over HTTP, weekly report POSTs (durable,
+#   fresh Idempotency-Key each) for REPORT_SECONDS, the server's peak working set, and the raw SQL of the hot queries.
+# Usage: bench/province-load.sh sqlite FILE | postgresql CONNSTRING        (prints Markdown to stdout)
+# Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post"; any subset) WORK (keep logs there)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+provider="$1"; db="$2"
+conns="${CONNECTIONS:-64}"; secs="${SECONDS_PER_RUN:-10}"; rsecs="${REPORT_SECONDS:-60}"
+port="${PORT:-5098}"
+rectify="$here/src/Rectify/bin/Release/net10.0/rectify"
+load="$here/bench/Rectify.Load/bin/Release/net10.0/Rectify.Load"
+work="${WORK:-$(mktemp -d)}"; mkdir -p "$work"
+base="http://127.0.0.1:$port"
+la() { cut -d' ' -f1 /proc/loadavg; }
+
+psql_db() { psql "$(echo "$db" | sed -E 's/Host=([^;]*);Username=([^;]*);Password=([^;]*);Database=(.*)/postgresql:\/\/\2:\3@\1\/\4/')" "$@"; }
+sql() { if [ "$provider" = sqlite ]; then sqlite3 "$db" "$1"; else psql_db -qAt -c "$1"; fi; }
+
+user="bench$RANDOM"
+echo "bench-password-1" | "$rectify" user add "$user" --role admin --password-stdin --db "$db" >/dev/null
+token=$("$rectify" token create "$user" --label bench --db "$db" 2>/dev/null)
+round=$(sql 'SELECT MAX("RoundId") FROM "Inspections";')
+units=$(sql "SELECT COUNT(*) FROM \"Inspections\" WHERE \"RoundId\" = $round;")
+mapfile -t insp < <(sql "SELECT \"Id\" FROM \"Inspections\" WHERE \"RoundId\" = $round ORDER BY \"Id\";")
+ledgers=(); for i in $(seq 0 49); do ledgers+=(--url "$base/api/inspections/${insp[$((i * units / 50))]}/ledger"); done
+# Report POSTs go to 4 000 different measures spread over the round (one in-flight report per measure at a time).
+sql "SELECT \"Id\" FROM \"Measures\" WHERE \"InspectionId\" IN (SELECT \"Id\" FROM \"Inspections\" WHERE \"RoundId\" = $round) AND \"Status\" IN (0, 1) ORDER BY \"Id\" % 61, \"Id\" LIMIT 4000;" \
+  | sed "s|^|$base/api/measures/|; s|$|/reports|" > "$work/measures.txt"
+
+serve() { # $1 = read cache on/off
+  if curl -s -o /dev/null "$base/health"; then echo "port $port is already in use" >&2; exit 1; fi
+  # The reminder job is off: at province size its first run (lights of every measure) takes minutes of CPU and, on
+  # SQLite, fails with "too many SQL variables"; it would be measured instead of the endpoints.
+  Rectify__Reminders__Enabled=false Rectify__Bench__EmptyEndpoint=true Rectify__Perf__ReadCache="$1" Logging__LogLevel__Default=Warning "$rectify" serve --urls "$base" --db "$db" > "$work/serve.log" 2>&1 &
+  server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  for _ in $(seq 1 600); do kill -0 $server 2>/dev/null || break; curl -fs "$base/health" >/dev/null && return; sleep 1; done
+  echo "server did not start" >&2; cat "$work/serve.log" >&2; exit 1
+}
+# Called as $(stop), i.e. in a subshell that cannot `wait`: poll until the server has exited (it drains in-flight
+# requests for up to 30 s), so the next server can bind the port.
+stop() { local hwm; hwm=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$server/status); kill $server; while kill -0 $server 2>/dev/null; do sleep 0.2; done; echo "$hwm"; }
+run() { # name, then load args
+  local name="$1"; shift
+  local l0; l0=$(la)
+  local row; row=$("$load" --name "$name" "$@" --token "$token" --seconds "$secs" --markdown 2>"$work/err" || true)
+  echo "$row $l0 |"
+}
+
+echo "Dataset: $units units in round $round ($provider). Load client: $conns connections, $secs s after 2 s warm-up. Last column: 1-min load average when the run started."
+echo
+echo "| endpoint | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | load |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+phases="${PHASES:-read cold post}"
+hwm_read=-; hwm_cold=-; hwm_write=-; before=0; after=0
+if [[ $phases == *read* ]]; then
+serve true
+run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
+# 1 connection first: it also fills the cache, so the 64-connection runs measure the steady state.
+run "GET ledger, 1 connection" "${ledgers[@]}" --connections 1
+run "GET ledger (50 inspections, read cache on)" "${ledgers[@]}" --connections "$conns"
+run "GET round figures, 1 connection" --url "$base/api/rounds/$round/figures" --connections 1
+run "GET round figures ($units units, cache on)" --url "$base/api/rounds/$round/figures" --connections "$conns"
+run "GET round figures drill-down items, 1 connection" --url "$base/api/rounds/$round/figures/items" --connections 1
+run "GET /api/search (4 terms)" --url "$base/api/search?q=公务接待" --url "$base/api/search?q=专项资金" --url "$base/api/search?q=合同管理&kind=problem" --url "$base/api/search?q=整改台账" --connections "$conns"
+hwm_read=$(stop)
+fi
+if [[ $phases == *cold* ]]; then
+serve false
+run "GET ledger (50 inspections, read cache OFF)" "${ledgers[@]}" --connections "$conns"
+run "GET round figures, 1 connection, cache OFF" --url "$base/api/rounds/$round/figures" --connections 1
+run "GET round figures ($units units), 16 connections, cache OFF" --url "$base/api/rounds/$round/figures" --connections 16
+hwm_cold=$(stop)
+fi
+if [[ $phases == *post* ]]; then
+serve true
+run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
+before=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
+secs_saved=$secs; secs=$rsecs
+run "POST weekly report (durable, ${rsecs} s)" --url-file "$work/measures.txt" --post '{"done":"本周完成台账核查，推进整改","percent":60}' --connections "$conns"
+secs=$secs_saved
+after=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
+hwm_write=$(stop)
+fi
+echo
+echo "Report rows stored during the POST runs (incl. 2 s warm-up): $((after - before)). Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, POST run ${hwm_write} MB."
+head -c 300 "$work/err" | sed 's/^/Last load-client error: /' || true
+
+# Raw SQL of the hot queries through the database's own client (median of 5, client start-up included for sqlite3).
+first=${insp[0]}
+ledger_sql="SELECT * FROM \"Categories\" WHERE \"InspectionId\" = $first ORDER BY \"Ordinal\"; SELECT * FROM \"Problems\" WHERE \"InspectionId\" = $first ORDER BY \"Ordinal\", \"Id\"; SELECT * FROM \"Measures\" WHERE \"InspectionId\" = $first ORDER BY \"Ordinal\", \"Id\";"
+figures_sql="SELECT m.\"UnitId\", m.\"Status\", COUNT(*) FROM \"Measures\" m JOIN \"Inspections\" i ON i.\"Id\" = m.\"InspectionId\" WHERE i.\"RoundId\" = $round GROUP BY m.\"UnitId\", m.\"Status\";"
+# The same aggregate as the endpoint: each problem's distinct measure statuses, grouped by unit.
+problem_sql="SELECT p.\"UnitId\", COUNT(*) FROM \"Problems\" p JOIN \"Inspections\" i ON i.\"Id\" = p.\"InspectionId\" LEFT JOIN (SELECT \"ProblemId\", MIN(\"Status\") lo, MAX(\"Status\") hi FROM \"Measures\" GROUP BY \"ProblemId\") s ON s.\"ProblemId\" = p.\"Id\" WHERE i.\"RoundId\" = $round GROUP BY p.\"UnitId\", s.lo, s.hi;"
+raw_ms() {
+  local t=()
+  for _ in 1 2 3 4 5; do
+    if [ "$provider" = sqlite ]; then
+      s=$(date +%s%N); sqlite3 "$db" "$1" >/dev/null; e=$(date +%s%N); t+=($(( (e - s) / 1000 )))
+    else
+      t+=($(psql_db -qAt -c '\timing on' -c "$1" | grep -o 'Time: [0-9.]*' | awk '{s+=$2} END {printf "%d", s*1000}'))
+    fi
+  done
+  printf '%s\n' "${t[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1/1000}'
+}
+echo
+echo "Raw SQL (median of 5; sqlite3 includes its start-up): ledger's three queries $(raw_ms "$ledger_sql") ms; measures by unit and status over the round $(raw_ms "$figures_sql") ms; problems by unit and min/max measure status over the round $(raw_ms "$problem_sql") ms."
+[ -n "${WORK:-}" ] || rm -rf "$work"

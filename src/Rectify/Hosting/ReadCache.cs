@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rectify.Core.Access;
+using Rectify.Core.Data;
+
+namespace Rectify.Hosting;
+
+/// <summary>
+/// Computed read models (a unit's ledger, round-wide figures) kept with their serialised JSON until the data behind
+/// them changes. Every write goes through <see cref="RectifyDb.SaveChangesAsync(bool, CancellationToken)"/> and appends
+/// an audit event in the same transaction, so the newest audit sequence — of one unit for a ledger, of the whole
+/// database for round figures — tells whether a cached copy is still current; it is read from the database on every
+/// request, so writes by other processes (CLI, other app servers on one PostgreSQL) are seen as well. Callers check
+/// existence and roles with their own scope before asking, and the key always contains the caller's scope, so a copy
+/// computed for one scope is never served to another. Concurrent misses of one key share one computation.
+/// Setting <c>Rectify:Perf:ReadCache=false</c> turns it off (for measuring the uncached path).
+/// </summary>
+public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
+{
+    /// <summary>Upper bound of a copy's life even when nothing changed (a restore rewinds the audit chain).</summary>
+    static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+    const long MaxBytes = 256L * 1024 * 1024;
+
+    public sealed record Cached(object Value, byte[] Json, long Validator, long ExpiresAtTicks);
+
+    readonly ConcurrentDictionary<string, Lazy<Task<Cached>>> _map = new(StringComparer.Ordinal);
+    long _bytes;
+
+    public bool Enabled { get; } = config.GetValue("Rectify:Perf:ReadCache", true);
+
+    /// <summary>A key part naming the caller's scope exactly.</summary>
+    public static string ScopeKey(CallerScope s) =>
+        s.All ? "*" : string.Join(',', s.UnitIds.Order()) + "/" + string.Join(',', s.OfficeIds.Order());
+
+    /// <summary>The newest audit sequence of the database (validator of anything spanning units).</summary>
+    public static async Task<long> HeadAsync(RectifyDb db, CancellationToken ct) =>
+        await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => a.Sequence).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// The cached model for <paramref name="key"/> if it was computed at <paramref name="validator"/>, else computes it
+    /// (<paramref name="compute"/> returns the model and what to serialise). Null when the model does not exist.
+    /// </summary>
+    public async Task<Cached?> GetAsync<T>(string key, long validator, Func<Task<(T Value, object Body)?>> compute) where T : class
+    {
+        if (!Enabled) return await ComputeAsync(compute, validator);
+        for (int attempt = 0; ; attempt++)
+        {
+            // Requests that read different heads at the same moment could keep replacing each other's copy: give up
+            // caching for this request after a few tries.
+            if (attempt == 3) return await ComputeAsync(compute, validator);
+            var lazy = _map.GetOrAdd(key, _ => new Lazy<Task<Cached>>(() => ComputeOrThrowAsync(compute, validator)));
+            Cached? c;
+            try { c = await lazy.Value; }
+            catch (MissingException)
+            {
+                _map.TryRemove(new KeyValuePair<string, Lazy<Task<Cached>>>(key, lazy));
+                return null;
+            }
+            catch
+            {
+                _map.TryRemove(new KeyValuePair<string, Lazy<Task<Cached>>>(key, lazy));
+                throw;
+            }
+            // Computed at exactly this head: current. Any other head (newer, or older after a restore rewound the
+            // chain) means the copy may differ: drop it and compute again.
+            if (c.Validator == validator && c.ExpiresAtTicks > Environment.TickCount64) return c;
+            if (_map.TryRemove(new KeyValuePair<string, Lazy<Task<Cached>>>(key, lazy))) Interlocked.Add(ref _bytes, -c.Json.Length);
+        }
+    }
+
+    async Task<Cached?> ComputeAsync<T>(Func<Task<(T Value, object Body)?>> compute, long validator) where T : class =>
+        await compute() is { } r ? new Cached(r.Value, JsonSerializer.SerializeToUtf8Bytes(r.Body, r.Body.GetType(), json.Value.SerializerOptions), validator, 0) : null;
+
+    async Task<Cached> ComputeOrThrowAsync<T>(Func<Task<(T Value, object Body)?>> compute, long validator) where T : class
+    {
+        var c = await ComputeAsync(compute, validator) ?? throw new MissingException();
+        c = c with { ExpiresAtTicks = Environment.TickCount64 + (long)MaxAge.TotalMilliseconds };
+        if (Interlocked.Add(ref _bytes, c.Json.Length) > MaxBytes)
+        {
+            _map.Clear();
+            Interlocked.Exchange(ref _bytes, c.Json.Length);
+        }
+        return c;
+    }
+
+    /// <summary>Writes the cached JSON as the response body.</summary>
+    public static IResult Json(Cached c) => TypedResults.Bytes(c.Json, "application/json; charset=utf-8");
+
+    sealed class MissingException : Exception;
+}
