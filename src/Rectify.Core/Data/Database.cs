@@ -49,10 +49,12 @@ public static class Database
     static void Configure(DbContextOptionsBuilder o, DatabaseLocation location)
     {
         if (location.IsPostgres)
-            o.UseNpgsql(location.ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations"));
+            o.UseNpgsql(location.ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations").UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
         else
         {
-            o.UseSqlite(location.ConnectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+            // A list of ids (e.g. every measure of a province for the lights) goes as one array parameter, not one
+            // parameter per element: SQLite refuses more than 32 766 variables, and PostgreSQL plans `= ANY(@p)` once.
+            o.UseSqlite(location.ConnectionString, s => s.MigrationsHistoryTable("__ef_migrations").UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
             o.AddInterceptors(SqlitePragmas.Instance);
         }
         o.AddInterceptors(AccessChangeInterceptor.Instance);

@@ -54,6 +54,22 @@ public class GenerateTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task Lights_of_every_visible_measure_work_beyond_sqlites_32766_variable_limit(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        await app.SeedWorldAsync();
+        GeneratedProvince g;
+        await using (var db = app.Open())
+            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 280, ProblemsPerUnit: 40, MeasuresPerProblem: 3, Weeks: 1, Seed: 3));
+        Assert.True(g.Rows["measures"] > 32_766);
+
+        // The office's lights across all units (what the reminder job also computes on start) list every measure.
+        var admin = await app.ClientFor("admin");
+        var lights = await HttpAssert.Ok<JsonElement>(await admin.GetAsync("/api/lights"));
+        Assert.True(lights.GetProperty("measures").GetArrayLength() >= g.Rows["measures"]);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Ledger_endpoint_runs_the_same_number_of_sql_commands_for_a_ledger_ten_times_larger(string provider)
     {
         await using var app = await TestApp.StartAsync(provider);
