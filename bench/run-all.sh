@@ -43,7 +43,7 @@ echo "bench-password-1" | "$rectify" user add bench --role admin --password-stdi
 token=$("$rectify" token create bench --label bench --db "$db" 2>/dev/null)
 
 echo "== serve"
-Rectify__Bench__EmptyEndpoint=true Logging__LogLevel__Default=Warning "$rectify" serve --urls "http://127.0.0.1:$port" --db "$db" > "$work/serve.log" 2>&1 &
+Rectify__RateLimit__WritesPerMinute=0 Rectify__Bench__EmptyEndpoint=true Logging__LogLevel__Default=Warning "$rectify" serve --urls "http://127.0.0.1:$port" --db "$db" > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 1; done
