@@ -159,7 +159,7 @@ public class AuthorisationMatrixTests(ITestOutputHelper output)
             "POST /api/rounds" => (null, new { name = "新轮次", officeId = u.OfficeId }, ""),
             "POST /api/inspections" => (null, new { unitId = u.UnitId, roundId = u.RoundId }, ""),
             "POST /api/rules" => (null, new { unitId = u.UnitId, title = "新制度", problemIds = new[] { t.ProblemId } }, ""),
-            "GET /api/figures" => (null, null, other ? $"?year=2022&unitId={u.UnitId}" : "?year=2022"),
+            "GET /api/figures" or "GET /api/figures/items" => (null, null, other ? $"?year=2022&unitId={u.UnitId}" : "?year=2022"),
             "GET /api/people" or "GET /api/inspections" or "GET /api/outcomes" or "GET /api/rules" =>
                 (null, null, other ? $"?unitId={u.UnitId}" : ""),
             "GET /api/search" => (null, null, other ? $"?q=学习&unitId={u.UnitId}" : "?q=学习"),

@@ -152,7 +152,9 @@ public static class PolicyTable
         // The inspection office's cross-unit views
         ["GET /api/rounds/{id}/figures"] = new(OfficeEditors, Reach.ById),
         ["GET /api/rounds/{id}/summary"] = new(OfficeEditors, Reach.ById),
+        ["GET /api/rounds/{id}/figures/items"] = new(OfficeEditors, Reach.ById),
         ["GET /api/figures"] = new(OfficeEditors, Reach.List),
+        ["GET /api/figures/items"] = new(OfficeEditors, Reach.List),
         ["GET /api/problems/{id}/similar"] = new(OfficeEditors, Reach.ById),
         ["GET /api/rounds/{id}/clusters"] = new(OfficeEditors, Reach.ById),
         ["GET /api/search"] = new(OfficeEditors, Reach.List),
