@@ -145,7 +145,7 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         // A file that is not a notice: the importer's message, not an error page.
         var junk = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".docx");
         await File.WriteAllTextAsync(junk, "这不是一个 Word 文件");
-        await page.Locator("#import-file").SetInputFilesAsync(junk);
+        await page.Locator("#import-file[data-ready]").SetInputFilesAsync(junk);
         await Assertions.Expect(page.GetByTestId("import-error")).ToContainTextAsync("无法读取文件");
         File.Delete(junk);
 
@@ -154,7 +154,7 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await File.WriteAllTextAsync(slip, string.Join("\n", "关于某单位巡察整改进展情况的通报", "", "一、关于落实党的领导方面", "1.理论学习不深入。",
             "整改措施：一是制定学习计划；二是开展专题学习。", "整改结果：已完成整改。", "3.议事规则不健全。", "整改措施：修订议事规则。", "整改结果：已完成整改。",
             "二、关于作风建设方面", "1.公务接待不规范。", "整改措施：规范公务接待审批。"));
-        await page.Locator("#import-file").SetInputFilesAsync(slip);
+        await page.Locator("#import-file[data-ready]").SetInputFilesAsync(slip);
         await Assertions.Expect(page.GetByTestId("warnings")).ToContainTextAsync("编号跳过");
         File.Delete(slip);
         var skipped = page.Locator(".tree-problem", new() { Has = page.GetByLabel("问题一.3标题") });
@@ -165,7 +165,7 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await BrowserApp.ScreenshotAsync(page, "34-import-warnings-in-place");
         await page.GetByRole(AriaRole.Button, new() { Name = "重新选择文件" }).ClickAsync();
 
-        await page.Locator("#import-file").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "samples", "seed-notice.txt"));
+        await page.Locator("#import-file[data-ready]").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "samples", "seed-notice.txt"));
         await Assertions.Expect(page.GetByTestId("preview")).ToBeVisibleAsync();
         await BrowserApp.ScreenshotAsync(page, "06-import-preview");
         var firstTitle = page.GetByTestId("preview").Locator("input.title-input").Nth(1);
