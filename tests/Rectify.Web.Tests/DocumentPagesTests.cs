@@ -24,6 +24,8 @@ public sealed class DocumentPagesTests(BrowserApp app) : IClassFixture<BrowserAp
         // The unit uploads its plan from the nav entry's page.
         var unit = await app.LoginAsync("unit");
         await unit.GotoAsync("/");
+        // The menu navigates through the circuit: a click before the page is interactive goes nowhere.
+        await BrowserApp.WaitInteractiveAsync(unit);
         await unit.GetByRole(AriaRole.Link, new() { Name = "方案报告报送" }).ClickAsync();
         await BrowserApp.WaitInteractiveAsync(unit);
         await Assertions.Expect(unit.GetByTestId($"slot-{inspectionId}-plan")).ToContainTextAsync("未提交");
