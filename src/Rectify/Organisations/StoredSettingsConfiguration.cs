@@ -26,21 +26,33 @@ public sealed class StoredSettingsConfiguration(WorkflowSettings configuredWorkf
 
     public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
 
-    /// <summary>Replaces the overrides with the row's values (null: none stored) and reloads when they changed.</summary>
+    // Serialises a periodic read-and-apply with the apply after a save, so a read taken before the save commits
+    // cannot be applied after the saved values.
+    readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Applies a row just saved (null: none stored); reloads the options when the values changed.</summary>
     public void Set(StoredSettings? row)
     {
-        var next = row?.ToConfiguration() ?? new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        lock (this)
-        {
-            if (next.Count == Data.Count && next.All(kv => Data.TryGetValue(kv.Key, out var v) && v == kv.Value)) return;
-            Data = next;
-        }
-        OnReload();
+        _gate.Wait();
+        try { Apply(row); }
+        finally { _gate.Release(); }
     }
 
-    /// <summary>Reads the row (no scope needed: it belongs to no unit) and applies it.</summary>
-    public async Task LoadAsync(RectifyDb db, CancellationToken ct) =>
-        Set(await db.StoredSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == StoredSettings.RowId, ct));
+    /// <summary>Reads the row (it belongs to no unit) and applies it.</summary>
+    public async Task LoadAsync(RectifyDb db, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try { Apply(await db.StoredSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == StoredSettings.RowId, ct)); }
+        finally { _gate.Release(); }
+    }
+
+    void Apply(StoredSettings? row)
+    {
+        var next = row?.ToConfiguration() ?? new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (next.Count == Data.Count && next.All(kv => Data.TryGetValue(kv.Key, out var v) && v == kv.Value)) return;
+        Data = next;
+        OnReload();
+    }
 }
 
 /// <summary>
