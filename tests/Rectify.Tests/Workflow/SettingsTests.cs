@@ -1,5 +1,9 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Hosting;
+using Rectify.Organisations;
 using Rectify.Tests.Support;
 
 namespace Rectify.Tests.Workflow;
@@ -77,5 +81,41 @@ public class SettingsTests
         Assert.False(await db.StoredSettings.AnyAsync());
         var settings = await HttpAssert.Ok<JsonElement>(await admin.GetAsync("/api/settings"));
         Assert.Equal(10, settings.GetProperty("effective").GetProperty("yellowDays").GetInt32());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task AnotherAppServer_SeesTheStoredValueAtStart_AndAtItsNextReload(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        await app.SeedWorldAsync();
+        var admin = await app.ClientFor("admin");
+        await HttpAssert.Ok<JsonElement>(await admin.PutJson("/api/settings", new { stored = new { yellowDays = 15 }, version = 0 }));
+
+        // A second server on the same database, started after the change.
+        var server = RectifyServer.Build(new ServerSettings(app.Db) { Clock = app.Clock }, b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Configuration["Rectify:Reminders:Enabled"] = "false";
+            b.Configuration["Rectify:RateLimit:WritesPerMinute"] = "0";
+        });
+        await server.StartAsync();
+        try
+        {
+            var second = await new TestApp { App = server, Db = app.Db, Clock = app.Clock }.ClientFor("viewer-a");
+            async Task<int> Yellow() => (await HttpAssert.Ok<JsonElement>(await second.GetAsync("/api/settings"))).GetProperty("effective").GetProperty("yellowDays").GetInt32();
+            Assert.Equal(15, await Yellow());
+
+            // Changed on the first server: the second follows at its next periodic reload (run here at once).
+            await HttpAssert.Ok<JsonElement>(await admin.PutJson("/api/settings", new { stored = new { yellowDays = 7 }, version = 1 }));
+            Assert.Equal(15, await Yellow());
+            await using (var db = app.Open())
+                await server.Services.GetRequiredService<StoredSettingsConfiguration>().LoadAsync(db, CancellationToken.None);
+            Assert.Equal(7, await Yellow());
+        }
+        finally
+        {
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
     }
 }
