@@ -374,5 +374,23 @@ public sealed class OfficePagesTests(BrowserApp app) : IClassFixture<BrowserApp>
             Assert.Equal("leader,office", (await db.Organisations.SingleAsync(o => o.Id == unitId)).ApprovalChain);
         await admin.Locator($"#chain-reset-{unitId}").ClickAsync();
         await Assertions.Expect(admin.GetByTestId($"chain-text-{unitId}")).ToContainTextAsync("（默认）");
+
+        // Cycle and light settings: a yellow threshold not below green is refused in Chinese; 15 days is stored and in
+        // force at once; then everything back to the configured values.
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "周期与预警" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("eff-yellow")).ToHaveTextAsync("10 天");
+        await admin.Locator("#st-yellow").FillAsync("25");
+        await admin.Locator("#st-save").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("admin-error")).ToContainTextAsync("黄灯天数须小于绿灯天数");
+        await admin.Locator("#st-yellow").FillAsync("15");
+        await admin.Locator("#st-save").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("admin-message")).ToContainTextAsync("已保存周期与预警设置");
+        await Assertions.Expect(admin.GetByTestId("eff-yellow")).ToHaveTextAsync("15 天");
+        await using (var db = Database.Open(app.Db))
+            Assert.Equal(15, (await db.StoredSettings.SingleAsync()).YellowDays);
+        await admin.Locator("#st-reset").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("eff-yellow")).ToHaveTextAsync("10 天");
+        await using (var db = Database.Open(app.Db))
+            Assert.Null((await db.StoredSettings.SingleAsync()).YellowDays);
     }
 }

@@ -56,6 +56,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     public DbSet<DocumentReview> DocumentReviews => Set<DocumentReview>();
     public DbSet<User> Users => Set<User>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Workflow.StoredSettings> StoredSettings => Set<Workflow.StoredSettings>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -191,6 +192,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
             e.HasIndex(r => r.DocumentId);
             e.HasOne<RectificationDocument>().WithMany().HasForeignKey(r => r.DocumentId).OnDelete(DeleteBehavior.Cascade);
         });
+        b.Entity<Workflow.StoredSettings>(e => { e.ToTable("Settings"); e.Property(s => s.Id).ValueGeneratedNever(); });
         b.Entity<User>(e => e.HasIndex(u => u.UserName).IsUnique());
         b.Entity<ApiToken>(e => e.HasIndex(t => t.TokenHash).IsUnique());
         b.Entity<AuditEvent>(e =>

@@ -28,7 +28,7 @@ public static class ExportApi
         ["md"] = ("整改情况通报.md", "text/markdown; charset=utf-8"),
     };
 
-    static async Task<IResult> Export(long id, string? to, RectifyDb db, IOptions<DeadlineSettings> deadlines, CancellationToken ct)
+    static async Task<IResult> Export(long id, string? to, RectifyDb db, IOptionsSnapshot<DeadlineSettings> deadlines, CancellationToken ct)
     {
         var format = (to ?? "xlsx").Trim().ToLowerInvariant();
         if (!Formats.TryGetValue(format, out var f)) return Guard.Invalid("to", "导出格式只能是 xlsx、docx、html 或 md。");
@@ -49,7 +49,7 @@ public static class ExportApi
         return TypedResults.File(stream, f.ContentType, name);
     }
 
-    static async Task<IResult> Bulletin(long id, DateOnly? week, string? to, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> settings, CancellationToken ct)
+    static async Task<IResult> Bulletin(long id, DateOnly? week, string? to, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> settings, CancellationToken ct)
     {
         var format = (to ?? "docx").Trim().ToLowerInvariant();
         if (format is not ("md" or "docx")) return Guard.Invalid("to", "通报格式只能是 md 或 docx。");

@@ -107,6 +107,13 @@ public static class RectifyServer
         services.AddScoped<WebSession>();
         AntDesign.LocaleProvider.DefaultLanguage = "zh-CN";
         configure?.Invoke(builder);
+        // Last source: a value the administrator stored (/admin, PUT /api/settings) overrides configuration.
+        var stored = new StoredSettingsConfiguration(
+            builder.Configuration.GetSection("Rectify:Workflow").Get<WorkflowSettings>() ?? new(),
+            builder.Configuration.GetSection("Rectify:Deadlines").Get<DeadlineSettings>() ?? new());
+        ((IConfigurationBuilder)builder.Configuration).Add(stored);
+        services.AddSingleton(stored);
+        services.AddHostedService<StoredSettingsLoader>();
 
         var app = builder.Build();
         app.UseForwardedHeaders();
@@ -144,6 +151,7 @@ public static class RectifyServer
         app.MapSupervisionApi();
         app.MapDocumentsApi();
         app.MapExportApi();
+        app.MapSettingsApi();
         app.MapFallback("/api/{**path}", () => Guard.NotFound("接口")).ExcludeFromDescription();
         app.MapAccountEndpoints();
         app.MapStaticAssets();

@@ -109,7 +109,7 @@ public static class InspectionsApi
         return TypedResults.NoContent();
     }
 
-    static async Task<IResult> ListInspections(long? unitId, long? roundId, RectifyDb db, IOptions<DeadlineSettings> settings, CancellationToken ct)
+    static async Task<IResult> ListInspections(long? unitId, long? roundId, RectifyDb db, IOptionsSnapshot<DeadlineSettings> settings, CancellationToken ct)
     {
         var q = db.Inspections.AsNoTracking().Include(i => i.FeedbackDocuments).AsQueryable();
         if (unitId is { } u) q = q.Where(i => i.UnitId == u);
@@ -118,11 +118,11 @@ public static class InspectionsApi
         return TypedResults.Ok(list.Select(i => InspectionDto.From(i, settings.Value)).ToList());
     }
 
-    static async Task<IResult> GetInspection(long id, RectifyDb db, IOptions<DeadlineSettings> settings, CancellationToken ct) =>
+    static async Task<IResult> GetInspection(long id, RectifyDb db, IOptionsSnapshot<DeadlineSettings> settings, CancellationToken ct) =>
         await db.Inspections.AsNoTracking().Include(i => i.FeedbackDocuments).FirstOrDefaultAsync(i => i.Id == id, ct) is { } i
             ? TypedResults.Ok(InspectionDto.From(i, settings.Value)) : Guard.NotFound("检查");
 
-    static async Task<IResult> AddInspection(InspectionRequest req, RectifyDb db, IOptions<DeadlineSettings> settings, CancellationToken ct)
+    static async Task<IResult> AddInspection(InspectionRequest req, RectifyDb db, IOptionsSnapshot<DeadlineSettings> settings, CancellationToken ct)
     {
         if (!db.Scope.Allows(Guard.SetupEditors)) return Guard.Forbidden();
         if (!await db.Organisations.AnyAsync(o => o.Id == req.UnitId && o.Kind == OrganisationKind.Unit, ct))
@@ -135,7 +135,7 @@ public static class InspectionsApi
         return TypedResults.Created($"/api/inspections/{i.Id}", InspectionDto.From(i, settings.Value));
     }
 
-    static async Task<IResult> EditInspection(long id, InspectionRequest req, RectifyDb db, IOptions<DeadlineSettings> settings, CancellationToken ct)
+    static async Task<IResult> EditInspection(long id, InspectionRequest req, RectifyDb db, IOptionsSnapshot<DeadlineSettings> settings, CancellationToken ct)
     {
         var i = await db.Inspections.Include(x => x.FeedbackDocuments).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (i is null) return Guard.NotFound("检查");

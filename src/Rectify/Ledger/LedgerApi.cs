@@ -66,15 +66,17 @@ public static class LedgerApi
     /// The inspection must be visible in the caller's scope (else 404); the tree is then served from the read cache
     /// while no audit event of the inspection's unit was appended since it was computed.
     /// </summary>
-    static async Task<IResult> GetLedgerTree(long id, RectifyDb db, IOptions<DeadlineSettings> deadlines, ReadCache cache, CancellationToken ct)
+    static async Task<IResult> GetLedgerTree(long id, RectifyDb db, IOptionsSnapshot<DeadlineSettings> deadlines, ReadCache cache, CancellationToken ct)
     {
         // One round trip: the inspection as the caller may see it, and the newest audit sequence of its unit.
         var seen = await db.Inspections.AsNoTracking().Where(i => i.Id == id)
             .Select(i => new { Head = db.AuditEvents.Where(a => a.UnitId == i.UnitId).Max(a => (long?)a.Sequence) ?? 0 })
             .FirstOrDefaultAsync(ct);
         if (seen is null) return Guard.NotFound("检查");
-        var cached = await cache.GetAsync($"ledger|{id}|{ReadCache.ScopeKey(db.Scope)}", seen.Head, async () =>
-            await GetLedger.RunAsync(db, id, deadlines.Value, CancellationToken.None) is { } ledger ? (ledger, ledger) : ((LedgerView, object)?)null);
+        // The deadline settings are part of the key: an administrator's change is no audit event of the unit.
+        var d = deadlines.Value;
+        var cached = await cache.GetAsync($"ledger|{id}|{ReadCache.ScopeKey(db.Scope)}|{d.PlanMonths},{d.ReportMonths},{d.FocusedRectificationMonths},{d.DisclosureMonths}", seen.Head, async () =>
+            await GetLedger.RunAsync(db, id, d, CancellationToken.None) is { } ledger ? (ledger, ledger) : ((LedgerView, object)?)null);
         return cached is null ? Guard.NotFound("检查") : ReadCache.Json(cached);
     }
 

@@ -40,9 +40,9 @@ public static class DocumentsApi
         api.MapPost("/documents/{id:long}/return", Return).WithSummary("退回文稿（须写明意见）");
     }
 
-    static GetDocumentDeadlines Deadlines(RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, IOptions<DeadlineSettings> d) => new(db, clock, s.Value, d.Value);
+    static GetDocumentDeadlines Deadlines(RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d) => new(db, clock, s.Value, d.Value);
 
-    static async Task<IResult> RoundDocuments(long id, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, IOptions<DeadlineSettings> d, CancellationToken ct)
+    static async Task<IResult> RoundDocuments(long id, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct)
     {
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(SupervisionApi.OfficeViewers)) return Guard.Forbidden("各单位报送情况仅供巡察办查看。");
@@ -69,10 +69,10 @@ public static class DocumentsApi
         return new ReviewChainDto(round.Id, round.ReviewChain is null, [.. chain.Select(o => new ReviewOffice(o, names.GetValueOrDefault(o) ?? ""))]);
     }
 
-    static async Task<IResult> InspectionDocuments(long id, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, IOptions<DeadlineSettings> d, CancellationToken ct) =>
+    static async Task<IResult> InspectionDocuments(long id, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct) =>
         await Deadlines(db, clock, s, d).InspectionAsync(id, ct) is { } view ? TypedResults.Ok(view) : Guard.NotFound("检查");
 
-    static async Task<IResult> Upload(long id, HttpRequest http, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, IOptions<DeadlineSettings> d, CancellationToken ct)
+    static async Task<IResult> Upload(long id, HttpRequest http, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct)
     {
         // Another unit's inspection is a 404 before the body is read.
         if (!await db.Inspections.AnyAsync(i => i.Id == id, ct)) return Guard.NotFound("检查");
@@ -86,7 +86,7 @@ public static class DocumentsApi
         return Created(await new SubmitDocument(db, clock, s.Value, d.Value).RunAsync(id, new SubmitDocumentInput(kind, file.FileName, stream, note), ct));
     }
 
-    static async Task<IResult> Generate(long id, GenerateDocumentBody req, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, IOptions<DeadlineSettings> d, CancellationToken ct)
+    static async Task<IResult> Generate(long id, GenerateDocumentBody req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct)
     {
         if (!await db.Inspections.AnyAsync(i => i.Id == id, ct)) return Guard.NotFound("检查");
         if (OwedDocuments.Parse(req.Kind) is not { } kind) return Guard.Invalid("kind", "文稿类型 kind 只能是 plan（整改方案）、report（整改情况报告）或 disclosure（整改情况通报）。");
@@ -97,7 +97,7 @@ public static class DocumentsApi
         : TypedResults.Created($"/api/documents/{outcome.Value!.Id}", new { outcome.Value.Id, outcome.Value.Kind, outcome.Value.Number, outcome.Value.FileName,
             outcome.Value.ContentType, outcome.Value.Size, outcome.Value.Sha256, outcome.Value.Generated, outcome.Value.State });
 
-    static async Task<IResult> GetDocument(long id, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, IOptions<DeadlineSettings> d, CancellationToken ct)
+    static async Task<IResult> GetDocument(long id, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct)
     {
         var inspectionId = await db.RectificationDocuments.Where(x => x.Id == id).Select(x => (long?)x.InspectionId).FirstOrDefaultAsync(ct);
         if (inspectionId is null) return Guard.NotFound("文稿");
@@ -114,13 +114,13 @@ public static class DocumentsApi
         return TypedResults.File(f.Content, f.ContentType, f.FileName);
     }
 
-    static Task<IResult> Accept(long id, OpinionBody req, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, IOptions<DeadlineSettings> d, CancellationToken ct) =>
+    static Task<IResult> Accept(long id, OpinionBody req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct) =>
         Decide(id, true, req.Opinion, db, clock, s, d, ct);
 
-    static Task<IResult> Return(long id, OpinionBody req, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, IOptions<DeadlineSettings> d, CancellationToken ct) =>
+    static Task<IResult> Return(long id, OpinionBody req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct) =>
         Decide(id, false, req.Opinion, db, clock, s, d, ct);
 
-    static async Task<IResult> Decide(long id, bool accept, string? opinion, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, IOptions<DeadlineSettings> d, CancellationToken ct)
+    static async Task<IResult> Decide(long id, bool accept, string? opinion, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct)
     {
         var outcome = await new ReviewDocument(db, clock).RunAsync(id, new DecisionInput(accept, opinion), ct);
         if (outcome.Refused is { } r) return WorkflowApi.Refused(r);

@@ -9,7 +9,7 @@ namespace Rectify.Workflow;
 /// The reminder job: every interval (on the injected TimeProvider) creates the due reminders and sends the unsent ones.
 /// Safe with several app servers on one database: reminder keys are unique and sending is claimed row by row.
 /// </summary>
-public sealed class ReminderJob(DatabaseLocation location, TimeProvider clock, IOptions<WorkflowSettings> workflow, IOptions<ReminderSettings> settings,
+public sealed class ReminderJob(DatabaseLocation location, TimeProvider clock, IOptionsMonitor<WorkflowSettings> workflow, IOptions<ReminderSettings> settings,
     IReminderSender sender, ILogger<ReminderJob> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -28,7 +28,7 @@ public sealed class ReminderJob(DatabaseLocation location, TimeProvider clock, I
     public async Task<(int Created, int Sent)> RunOnceAsync(CancellationToken ct = default)
     {
         await using var db = Database.Open(location, CallerScope.System, clock);
-        var created = await new ProduceReminders(db, clock, workflow.Value, settings.Value).RunAsync(ct);
+        var created = await new ProduceReminders(db, clock, workflow.CurrentValue, settings.Value).RunAsync(ct);
         var sent = await new SendReminders(db, clock, sender).RunAsync(ct);
         return (created, sent);
     }

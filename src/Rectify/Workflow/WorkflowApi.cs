@@ -90,7 +90,7 @@ public static class WorkflowApi
 
     // Weekly reports
 
-    static async Task<IResult> SubmitReport(long id, ReportRequest req, HttpRequest http, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct)
+    static async Task<IResult> SubmitReport(long id, ReportRequest req, HttpRequest http, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         var key = http.Headers["Idempotency-Key"].FirstOrDefault() ?? req.IdempotencyKey;
         var existed = key is not null && await db.ProgressReports.AnyAsync(r => r.IdempotencyKey == key, ct);
@@ -107,19 +107,19 @@ public static class WorkflowApi
         return TypedResults.Ok(list.Select(ReportDto.From).ToList());
     }
 
-    static async Task<IResult> AddRemark(long id, RemarkBody req, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct)
+    static async Task<IResult> AddRemark(long id, RemarkBody req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         var outcome = await new AddSupervisionRemark(db, clock, s.Value).RunAsync(id, req.Text, req.Week, ct);
         return outcome.Refused is { } r ? Refused(r)
             : TypedResults.Created($"/api/measures/{id}/remarks", new RemarkView(outcome.Value!.Week, outcome.Value.Text, outcome.Value.At));
     }
 
-    static async Task<IResult> WeeklyGrid(long id, DateOnly? from, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct) =>
+    static async Task<IResult> WeeklyGrid(long id, DateOnly? from, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct) =>
         await new GetWeeklyGrid(db, clock, s.Value).RunAsync(id, from, ct) is { } grid ? TypedResults.Ok(grid) : Guard.NotFound("检查");
 
     // Evidence
 
-    static async Task<IResult> Upload(long id, HttpRequest http, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct)
+    static async Task<IResult> Upload(long id, HttpRequest http, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         // Another unit's measure is a 404 before the body is read.
         if (!await db.Measures.AnyAsync(m => m.Id == id, ct)) return Guard.NotFound("整改措施");
@@ -174,13 +174,13 @@ public static class WorkflowApi
 
     // Closure, extension, decisions
 
-    static async Task<IResult> RequestClosureEndpoint(long id, ClosureRequestBody req, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct)
+    static async Task<IResult> RequestClosureEndpoint(long id, ClosureRequestBody req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         var outcome = await new RequestClosure(db, clock, s.Value).RunAsync(id, new ClosureInput(req.Statement, req.EvidenceIds ?? []), ct);
         return outcome.Refused is { } r ? Refused(r) : TypedResults.Created($"/api/requests/{outcome.Value!.Id}", RequestDto.From(outcome.Value, []));
     }
 
-    static async Task<IResult> RequestExtensionEndpoint(long id, ExtensionRequestBody req, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct)
+    static async Task<IResult> RequestExtensionEndpoint(long id, ExtensionRequestBody req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         var outcome = await new RequestExtension(db, clock, s.Value).RunAsync(id, new ExtensionInput(req.NewDeadline!.Value, req.Reason), ct);
         return outcome.Refused is { } r ? Refused(r) : TypedResults.Created($"/api/requests/{outcome.Value!.Id}", RequestDto.From(outcome.Value, []));
@@ -203,10 +203,10 @@ public static class WorkflowApi
         return TypedResults.Ok(RequestDto.From(r, steps));
     }
 
-    static Task<IResult> Approve(long id, OpinionBody? req, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct) =>
+    static Task<IResult> Approve(long id, OpinionBody? req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct) =>
         Decide(id, true, req?.Opinion, db, clock, s.Value, ct);
 
-    static Task<IResult> Return(long id, OpinionBody? req, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct) =>
+    static Task<IResult> Return(long id, OpinionBody? req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct) =>
         Decide(id, false, req?.Opinion, db, clock, s.Value, ct);
 
     static async Task<IResult> Decide(long id, bool approve, string? opinion, RectifyDb db, TimeProvider clock, WorkflowSettings s, CancellationToken ct)
@@ -234,13 +234,13 @@ public static class WorkflowApi
 
     // Lights
 
-    static async Task<IResult> InspectionLights(long id, RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct)
+    static async Task<IResult> InspectionLights(long id, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         if (!await db.Inspections.AnyAsync(i => i.Id == id, ct)) return Guard.NotFound("检查");
         return TypedResults.Ok(await new GetLights(db, clock, s.Value).RunAsync(id, ct));
     }
 
-    static async Task<IResult> AllLights(RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct) =>
+    static async Task<IResult> AllLights(RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct) =>
         TypedResults.Ok(await new GetLights(db, clock, s.Value).RunAsync(null, ct));
 
     // Outcome figures and the register of rules
@@ -301,13 +301,13 @@ public static class WorkflowApi
 
     // Approval chain of a unit
 
-    static async Task<IResult> GetChain(long id, RectifyDb db, IOptions<WorkflowSettings> s, CancellationToken ct)
+    static async Task<IResult> GetChain(long id, RectifyDb db, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         var unit = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && o.Kind == Core.Organisations.OrganisationKind.Unit, ct);
         return unit is null ? Guard.NotFound("单位") : TypedResults.Ok(ChainDto.From(unit.Id, s.Value.ChainFor(unit.Id, unit.ApprovalChain), unit.ApprovalChain is null));
     }
 
-    static async Task<IResult> PutChain(long id, ChainBody req, RectifyDb db, IOptions<WorkflowSettings> s, CancellationToken ct)
+    static async Task<IResult> PutChain(long id, ChainBody req, RectifyDb db, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         var outcome = await new SetApprovalChain(db).RunAsync(id, req.Steps ?? [], ct);
         return outcome.Refused is { } r ? Refused(r)
@@ -334,7 +334,7 @@ public static class WorkflowApi
         return TypedResults.NoContent();
     }
 
-    static async Task<IResult> RedList(RectifyDb db, TimeProvider clock, IOptions<WorkflowSettings> s, CancellationToken ct) =>
+    static async Task<IResult> RedList(RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct) =>
         TypedResults.Ok((await new GetLights(db, clock, s.Value).RunAsync(null, ct)).Measures.Where(m => m.Light == Light.Red).ToList());
 }
 

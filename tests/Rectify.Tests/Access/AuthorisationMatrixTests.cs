@@ -162,6 +162,7 @@ public class AuthorisationMatrixTests(ITestOutputHelper output)
             "GET /api/figures" or "GET /api/figures/items" => (null, null, other ? $"?year=2022&unitId={u.UnitId}" : "?year=2022"),
             "GET /api/people" or "GET /api/inspections" or "GET /api/outcomes" or "GET /api/rules" =>
                 (null, null, other ? $"?unitId={u.UnitId}" : ""),
+            "PUT /api/settings" => (null, new { stored = new { yellowDays = 10 }, version = 0 }, ""),
             "GET /api/search" => (null, null, other ? $"?q=学习&unitId={u.UnitId}" : "?q=学习"),
 
             "GET /api/organisations/{id}" or "PUT /api/organisations/{id}" or "DELETE /api/organisations/{id}" =>

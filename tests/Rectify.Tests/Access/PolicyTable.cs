@@ -146,6 +146,9 @@ public static class PolicyTable
         ["GET /api/rules"] = new(All, Reach.List),
         ["GET /api/rules/{id}"] = new(All, Reach.ById),
         ["DELETE /api/rules/{id}"] = new(LedgerEditors, Reach.ById),
+        // Cycle and light settings: global, no unit's data; read by everyone signed in, changed by the admin only.
+        ["GET /api/settings"] = new(All, Reach.List),
+        ["PUT /api/settings"] = new(Caller.Admin, Reach.List),
         ["GET /api/inbox"] = new(All, Reach.Personal),
         ["POST /api/inbox/{id}/read"] = new(All, Reach.Personal),
 

@@ -1173,6 +1173,56 @@ namespace Rectify.Core.Data.Migrations.Postgres
                     b.ToTable("Rules");
                 });
 
+            modelBuilder.Entity("Rectify.Core.Workflow.StoredSettings", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("DisclosureMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FocusedRectificationMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("GreenDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ImmediateDeadlineDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LongTermRecheckMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxEvidenceMegabytes")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PlanMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ReportDueDay")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeOnly?>("ReportDueTime")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<int?>("ReportMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("YellowDays")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("YellowForMissedReport")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Settings", (string)null);
+                });
+
             modelBuilder.Entity("Rectify.Core.Workflow.SupervisionRemark", b =>
                 {
                     b.Property<long>("Id")

@@ -1119,6 +1119,56 @@ namespace Rectify.Core.Data.Migrations.Sqlite
                     b.ToTable("Rules");
                 });
 
+            modelBuilder.Entity("Rectify.Core.Workflow.StoredSettings", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DisclosureMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FocusedRectificationMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("GreenDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ImmediateDeadlineDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LongTermRecheckMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxEvidenceMegabytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PlanMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ReportDueDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeOnly?>("ReportDueTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReportMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("YellowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("YellowForMissedReport")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Settings", (string)null);
+                });
+
             modelBuilder.Entity("Rectify.Core.Workflow.SupervisionRemark", b =>
                 {
                     b.Property<long>("Id")
