@@ -278,13 +278,10 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
                 }
                 await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
             }
-            if (access)
-            {
-                // Caches of callers are discarded after the commit: now for our own transaction, when the caller's
-                // transaction commits otherwise (AccessChangeInterceptor), and once more now.
-                AccessChangedInTransaction = tx is null;
-                AccessVersion.Bump();
-            }
+            // Caches of callers are discarded once the change is committed: here for our own transaction, by
+            // AccessChangeInterceptor when the caller commits its transaction (a cache filled before the commit read the
+            // old rows, so bumping earlier would not help).
+            if (access && tx is null) AccessChangedInTransaction = true;
             if (tx is not null) await tx.CommitAsync(ct);
             if (access && tx is not null) AccessVersion.Bump();
             return count;
