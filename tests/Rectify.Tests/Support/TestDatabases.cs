@@ -54,8 +54,29 @@ public static class TestDatabases
             b.Database = "postgres";
             await using var c = new NpgsqlConnection(b.ToString());
             await c.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", c);
-            await cmd.ExecuteNonQueryAsync();
+            // Not DROP … WITH (FORCE): a role without superuser may not terminate an autovacuum worker, and FORCE then
+            // fails (42501) whenever autovacuum happens to be in the database. End our own role's sessions, then a plain
+            // DROP, which stops autovacuum itself, and try again while another session is still leaving (55006).
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using (var end = new NpgsqlCommand(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
+                        "WHERE datname = @name AND pid <> pg_backend_pid() AND usename = current_user", c))
+                    {
+                        end.Parameters.AddWithValue("name", name!);
+                        await end.ExecuteNonQueryAsync();
+                    }
+                    await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\"", c);
+                    await cmd.ExecuteNonQueryAsync();
+                    return;
+                }
+                catch (PostgresException e) when (attempt < 20 && e.SqlState is PostgresErrorCodes.ObjectInUse or PostgresErrorCodes.InsufficientPrivilege)
+                {
+                    await Task.Delay(250);
+                }
+            }
         }
         else
         {
