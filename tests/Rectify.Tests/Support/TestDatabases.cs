@@ -68,7 +68,8 @@ public static class TestDatabases
                         end.Parameters.AddWithValue("name", name!);
                         await end.ExecuteNonQueryAsync();
                     }
-                    await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\"", c);
+                    // Dropping waits for a checkpoint, which on a busy server takes longer than the 30 s default.
+                    await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\"", c) { CommandTimeout = 600 };
                     await cmd.ExecuteNonQueryAsync();
                     return;
                 }
