@@ -4,6 +4,8 @@
 # ledger, 23 problems) and a generated province slice (`rectify generate`), one unit's inspection. The first request of
 # each is reported apart (cold: JIT, EF model, first queries); then N warm requests give p50/p90/max.
 # Usage: bench/first-render.sh [REQUESTS=30] [UNITS=20]
+# PROVINCE_DB=FILE|CONNSTRING: measure one unit of an already generated province (e.g. the 2 000-unit PostgreSQL
+# database of bench/province-load.sh) instead of generating UNITS units into a fresh SQLite file.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-30}"
@@ -66,12 +68,21 @@ measure "seed (23 problems, 49 measures)" "$token" "$id" "95.65%"
 stop
 
 # 2. A generated province slice: one unit's inspection as that unit's admin.
-"$rectify" generate --units "$units" --problems-per-unit 40 --measures-per-problem 3 --weeks 26 --seed 1 --db "$work/gen.db" >/dev/null
-unit="$(sqlite3 "$work/gen.db" "SELECT Id FROM Organisations WHERE Kind = 1 ORDER BY Id LIMIT 1")"
-id="$(sqlite3 "$work/gen.db" "SELECT Id FROM Inspections WHERE UnitId = $unit ORDER BY Id LIMIT 1")"
-measures="$(sqlite3 "$work/gen.db" "SELECT COUNT(*) FROM Measures WHERE InspectionId = $id")"
-echo "Bench-Passw0rd" | "$rectify" user add bench-unit --role unit_admin --unit "$unit" --password-stdin --db "$work/gen.db" >/dev/null
-token="$("$rectify" token create bench-unit --db "$work/gen.db" 2>/dev/null | tail -1)"
-serve "$work/gen.db"
+gen="${PROVINCE_DB:-$work/gen.db}"
+if [[ $gen == *=* ]]; then
+    pg="$(echo "$gen" | sed -E 's/Host=([^;]*);Username=([^;]*);Password=([^;]*);Database=(.*)/postgresql:\/\/\2:\3@\1\/\4/')"
+    sql() { psql "$pg" -qAt -c "$1"; }
+else
+    sql() { sqlite3 "$gen" "$1"; }
+fi
+[ -n "${PROVINCE_DB:-}" ] || "$rectify" generate --units "$units" --problems-per-unit 40 --measures-per-problem 3 --weeks 26 --seed 1 --db "$gen" >/dev/null
+units="$(sql 'SELECT COUNT(*) FROM "Organisations" WHERE "Kind" = 1')"
+unit="$(sql 'SELECT "Id" FROM "Organisations" WHERE "Kind" = 1 ORDER BY "Id" LIMIT 1')"
+id="$(sql "SELECT \"Id\" FROM \"Inspections\" WHERE \"UnitId\" = $unit ORDER BY \"Id\" LIMIT 1")"
+measures="$(sql "SELECT COUNT(*) FROM \"Measures\" WHERE \"InspectionId\" = $id")"
+bench_user="bench-unit-$RANDOM"
+echo "Bench-Passw0rd" | "$rectify" user add "$bench_user" --role unit_admin --unit "$unit" --password-stdin --db "$gen" >/dev/null
+token="$("$rectify" token create "$bench_user" --db "$gen" 2>/dev/null | tail -1)"
+serve "$gen"
 measure "generated, $units units: one unit ($measures measures, 26 weeks of reports)" "$token" "$id" 'data-testid="rate"' 
 stop

@@ -67,7 +67,7 @@ public sealed class BrowserApp : IAsyncLifetime
         await App.StartAsync();
 
         // Two shared cores: give assertions the same patience as actions.
-        Assertions.SetDefaultExpectTimeout(20000);
+        Assertions.SetDefaultExpectTimeout(30000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -85,7 +85,9 @@ public sealed class BrowserApp : IAsyncLifetime
         {
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 }, Locale = "zh-CN", AcceptDownloads = true, BaseURL = BaseUrl,
         });
-        context.SetDefaultTimeout(30000);
+        // Generous: a CI machine may be two slow cores busy with the server, the browser and the test at once.
+        context.SetDefaultTimeout(60000);
+        context.SetDefaultNavigationTimeout(60000);
         return context;
     }
 
