@@ -1,33 +1,40 @@
 #!/usr/bin/env bash
-# Peak memory of the Excel ledger export: writes a ledger JSON with N measures (default 300 000), renders it with
-# `rectify render --to xlsx` and prints the peak resident set size (GNU time). Target: well under 500 MB.
-# Usage: bench/xlsx-memory.sh [MEASURES] [WORKDIR]
+# Time and peak memory of the Excel ledger export on the real path: a stored inspection of PROBLEMS problems × 3
+# measures (default 80 000 × 3 = 240 000 measures) generated into a SQLite file, exported with
+# `rectify notice ID --to xlsx` (Release build), peak resident set size from GNU time. Then the file is opened with a
+# real reader (python3-openpyxl, else LibreOffice → CSV) and its data rows are counted. Targets: ≤ 60 s, ≤ 500 MB.
+# Usage: bench/xlsx-memory.sh [PROBLEMS] [WORKDIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-n="${1:-300000}"
+problems="${1:-80000}"
 work="${2:-$here/artifacts/xlsx-memory}"
 mkdir -p "$work"
-python3 - "$n" "$work/ledger.json" <<'PY'
-import json, sys
-n, path = int(sys.argv[1]), sys.argv[2]
-statuses = ["rectified", "rectified_ongoing", "in_progress", "closed", "not_started"]
-per_problem, per_category = 3, 100
-cats, m = [], 0
-while m < n:
-    problems = []
-    for p in range(per_category):
-        if m >= n: break
-        measures = []
-        for k in range(per_problem):
-            if m >= n: break
-            measures.append({"number": k + 1, "text": f"第{m}项整改措施：建立健全工作机制，加强督导检查，确保整改落实到位", "mode": "by_deadline",
-                             "leader": "张三", "leadDepartment": "办公室", "owner": "李四", "deadline": "2022-09-30",
-                             "status": statuses[m % len(statuses)], "progress": "已召开专题会议研究部署，正在推进落实", "evidence": "会议纪要"})
-            m += 1
-        problems.append({"number": str(p + 1), "title": f"第{len(cats) + 1}类第{p + 1}个问题：制度执行不到位", "measures": measures})
-    cats.append({"number": str(len(cats) + 1), "title": f"第{len(cats) + 1}类问题", "problems": problems})
-json.dump({"kind": "ledger", "issuer": "测试单位党组", "categories": cats}, open(path, "w"), ensure_ascii=False)
+db="$work/ledger-$problems.db"
+xlsx="$work/整改台账.xlsx"
+dotnet build "$here/src/Rectify" -c Release -v quiet -nologo >/dev/null
+rectify=(dotnet "$here/src/Rectify/bin/Release/net10.0/rectify.dll")
+if [ ! -f "$db" ]; then
+  # One unit, one week of reports (the export does not read reports; fewer rows keep the generation short).
+  "${rectify[@]}" generate --units 1 --problems-per-unit "$problems" --measures-per-problem 3 --weeks 1 --seed 1 --db "$db" | head -1
+fi
+inspection="$(sqlite3 -readonly "$db" 'SELECT min("Id") FROM "Inspections"')"
+echo "负载（1 分钟）：$(cut -d' ' -f1 /proc/loadavg)"
+/usr/bin/time -f "峰值内存 %M KB，用时 %e 秒（用户态 %U 秒）" "${rectify[@]}" notice "$inspection" --to xlsx --out "$xlsx" --db "$db"
+echo "负载（1 分钟）：$(cut -d' ' -f1 /proc/loadavg)"
+ls -l "$xlsx"
+expected=$((problems * 3))
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+  rows="$(/usr/bin/python3 - "$xlsx" <<'PY'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True).worksheets[0]
+print(sum(1 for _ in ws.iter_rows(values_only=True)) - 1)
 PY
-dotnet build "$here/src/Rectify" -v quiet -nologo >/dev/null
-/usr/bin/time -f "峰值内存 %M KB，用时 %e 秒" "$here/src/Rectify/bin/Debug/net10.0/rectify" render "$work/ledger.json" --to xlsx --out "$work/整改台账.xlsx"
-ls -l "$work"
+)"
+elif command -v soffice >/dev/null; then
+  soffice --headless --convert-to csv --outdir "$work" "$xlsx" >/dev/null
+  rows="$(( $(wc -l < "${xlsx%.xlsx}.csv") - 1 ))"
+else
+  echo "没有 python3-openpyxl 或 LibreOffice，无法核对行数" >&2; exit 1
+fi
+echo "数据行：$rows（应为 $expected）"
+[ "$rows" -eq "$expected" ]
