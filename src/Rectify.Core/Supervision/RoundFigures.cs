@@ -70,11 +70,21 @@ public static class GetRoundFigures
             roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
         var inspections = Inspections(db, q);
         var inspectionIds = inspections.Select(i => i.Id);
-        // Per problem with measures: the sum of the distinct powers of two of its measures' statuses (a bit set; SUM of
-        // DISTINCT works on both providers, SQLite has no BIT_OR); then counted per (unit, bit set).
+        // Per problem with measures: the sum of the distinct powers of two of its measures' statuses, i.e. a bit set
+        // (distinct (problem, status) rows first; SQLite has no BIT_OR); then counted per (unit, bit set).
         var masks = await db.Measures.AsNoTracking().Where(m => inspectionIds.Contains(m.InspectionId))
+            .GroupBy(m => new { m.UnitId, m.ProblemId, m.Status })
+            // 1 << status, written out: EF translates neither the shift nor SUM(DISTINCT …) on both providers.
+            .Select(g => new
+            {
+                g.Key.UnitId, g.Key.ProblemId,
+                Bit = g.Key.Status == MeasureStatus.NotStarted ? 1 : g.Key.Status == MeasureStatus.InProgress ? 2
+                    : g.Key.Status == MeasureStatus.ExtensionRequested ? 4 : g.Key.Status == MeasureStatus.BasicallyRectified ? 8
+                    : g.Key.Status == MeasureStatus.PendingClosure ? 16 : g.Key.Status == MeasureStatus.Rectified ? 32
+                    : g.Key.Status == MeasureStatus.RectifiedOngoing ? 64 : 128,
+            })
             .GroupBy(m => new { m.UnitId, m.ProblemId })
-            .Select(g => new { g.Key.UnitId, Mask = g.Select(m => 1 << (int)m.Status).Distinct().Sum() })
+            .Select(g => new { g.Key.UnitId, Mask = g.Sum(m => m.Bit) })
             .GroupBy(p => new { p.UnitId, p.Mask })
             .Select(g => new { g.Key.UnitId, g.Key.Mask, Count = g.Count() })
             .ToListAsync(ct);
