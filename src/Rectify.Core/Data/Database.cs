@@ -118,7 +118,10 @@ public static class Database
     }
 }
 
-/// <summary>Bumps <see cref="AccessVersion"/> when a transaction that changed users, tokens or organisations commits.</summary>
+/// <summary>
+/// Moves <see cref="Audit.AuditCommits"/> after every commit, and bumps <see cref="AccessVersion"/> when a transaction
+/// that changed users, tokens or organisations commits.
+/// </summary>
 sealed class AccessChangeInterceptor : DbTransactionInterceptor
 {
     public static readonly AccessChangeInterceptor Instance = new();
@@ -133,6 +136,9 @@ sealed class AccessChangeInterceptor : DbTransactionInterceptor
 
     static void Bump(DbContext? context)
     {
+        // Every commit (a save's own transaction or a caller's) may have appended audit events: in-memory audit heads
+        // of this process read them before their next answer.
+        Audit.AuditCommits.Bump();
         if (context is RectifyDb { AccessChangedInTransaction: true } db)
         {
             db.AccessChangedInTransaction = false;

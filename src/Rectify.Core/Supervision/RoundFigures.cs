@@ -53,6 +53,84 @@ public static class GetRoundFigures
     /// <summary>One distinct status among a problem's measures.</summary>
     public sealed record MeasureRow(long ProblemId, MeasureStatus Status);
 
+    /// <summary>
+    /// The figures without the problem lists behind them (<see cref="RoundFiguresReport.Unfinished"/> and
+    /// <see cref="RoundFiguresReport.BasicallyCompleted"/> are empty): what the figures endpoints serve. For the current
+    /// state the database groups the measures down to one row per (unit, set of distinct measure statuses of a problem)
+    /// — a few thousand rows for a province instead of one per problem — and <see cref="StatusRules"/> turns each set
+    /// into the problem status, exactly as for a list of statuses (a problem's status depends only on which statuses
+    /// its measures have). As of a past date it is <see cref="RunAsync"/> without the lists.
+    /// </summary>
+    public static async Task<RoundFiguresReport> FiguresAsync(RectifyDb db, FigureQuery q, CancellationToken ct = default)
+    {
+        if (q.AsOf is not null)
+            return (await RunAsync(db, q, ct)) with { Unfinished = [], BasicallyCompleted = [] };
+        string? roundName = null;
+        if (q.RoundId is { } rid)
+            roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
+        var inspections = Inspections(db, q);
+        var inspectionIds = inspections.Select(i => i.Id);
+        // Per problem with measures: the sum of the distinct powers of two of its measures' statuses, i.e. a bit set
+        // (distinct (problem, status) rows first; SQLite has no BIT_OR); then counted per (unit, bit set).
+        var masks = await db.Measures.AsNoTracking().Where(m => inspectionIds.Contains(m.InspectionId))
+            .GroupBy(m => new { m.UnitId, m.ProblemId, m.Status })
+            // 1 << status, written out: EF translates neither the shift nor SUM(DISTINCT …) on both providers.
+            .Select(g => new
+            {
+                g.Key.UnitId, g.Key.ProblemId,
+                Bit = g.Key.Status == MeasureStatus.NotStarted ? 1 : g.Key.Status == MeasureStatus.InProgress ? 2
+                    : g.Key.Status == MeasureStatus.ExtensionRequested ? 4 : g.Key.Status == MeasureStatus.BasicallyRectified ? 8
+                    : g.Key.Status == MeasureStatus.PendingClosure ? 16 : g.Key.Status == MeasureStatus.Rectified ? 32
+                    : g.Key.Status == MeasureStatus.RectifiedOngoing ? 64 : 128,
+            })
+            .GroupBy(m => new { m.UnitId, m.ProblemId })
+            .Select(g => new { g.Key.UnitId, Mask = g.Sum(m => m.Bit) })
+            .GroupBy(p => new { p.UnitId, p.Mask })
+            .Select(g => new { g.Key.UnitId, g.Key.Mask, Count = g.Count() })
+            .ToListAsync(ct);
+        // Problems without measures keep the status stated for them (or none: not started).
+        var stated = await db.Problems.AsNoTracking()
+            .Where(p => inspectionIds.Contains(p.InspectionId) && !db.Measures.Any(m => m.ProblemId == p.Id))
+            .GroupBy(p => new { p.UnitId, p.StatedStatus })
+            .Select(g => new { g.Key.UnitId, g.Key.StatedStatus, Count = g.Count() })
+            .ToListAsync(ct);
+        var unitIds = await inspections.Select(i => i.UnitId).Distinct().ToListAsync(ct);
+
+        var statuses = new Dictionary<long, List<(MeasureStatus Status, int Count)>>();
+        void Add(long unit, MeasureStatus status, int count)
+        {
+            if (!statuses.TryGetValue(unit, out var list)) statuses[unit] = list = [];
+            list.Add((status, count));
+        }
+        foreach (var m in masks) Add(m.UnitId, StatusRules.DeriveProblemStatus(StatusesOf(m.Mask)), m.Count);
+        foreach (var p in stated) Add(p.UnitId, p.StatedStatus ?? StatusRules.DeriveProblemStatus([]), p.Count);
+        static IEnumerable<MeasureStatus> Expand(List<(MeasureStatus Status, int Count)>? list) =>
+            list is null ? [] : list.SelectMany(x => Enumerable.Repeat(x.Status, x.Count));
+
+        var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var problemQuery = db.Problems.Where(p => inspectionIds.Contains(p.InspectionId)).Select(p => p.Id);
+        var measureQuery = db.Measures.Where(m => inspectionIds.Contains(m.InspectionId)).Select(m => m.Id);
+        var figures = db.OutcomeFigures.Where(f => (f.ProblemId != null && problemQuery.Contains(f.ProblemId.Value)) || (f.MeasureId != null && measureQuery.Contains(f.MeasureId.Value)));
+        var outcomes = await OutcomesAsync(db, figures, unitIds, async ids =>
+            [.. await problemQuery.Where(id => ids.Contains(id)).ToListAsync(ct)], null, ct);
+
+        var units = unitIds
+            .Select(u =>
+            {
+                var f = StatusRules.Count(Expand(statuses.GetValueOrDefault(u)));
+                return new UnitFigures(u, names.GetValueOrDefault(u, "?"), f, f.RateText, outcomes.GetValueOrDefault(u, OutcomeTotals.Zero));
+            })
+            .OrderBy(u => u.Figures.Rate).ThenBy(u => u.UnitName, StringComparer.Ordinal).ToList();
+        // Problems of units outside the selected inspections' units cannot occur (a problem's unit is its inspection's).
+        var total = StatusRules.Count(unitIds.SelectMany(u => Expand(statuses.GetValueOrDefault(u))));
+        return new RoundFiguresReport(q.RoundId, roundName, q.Year, q.AsOf, total, total.RateText,
+            units.Aggregate(OutcomeTotals.Zero, (a, u) => a.Plus(u.Outcomes)), units, [], []);
+    }
+
+    /// <summary>The statuses whose bits are set in a mask of <c>1 &lt;&lt; (int)status</c>.</summary>
+    public static IEnumerable<MeasureStatus> StatusesOf(int mask) =>
+        Enum.GetValues<MeasureStatus>().Where(s => (mask & (1 << (int)s)) != 0);
+
     public static async Task<RoundFiguresReport> RunAsync(RectifyDb db, FigureQuery q, CancellationToken ct = default)
     {
         string? roundName = null;
@@ -89,7 +167,9 @@ public static class GetRoundFigures
 
         var statuses = DeriveStatuses(problems, measures);
         var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        var outcomes = await OutcomesAsync(db, figures, unitIds, problems.Select(p => p.Id).ToHashSet(), q.AsOf is { } d2 ? FigureQuery.Cutoff(d2) : null, ct);
+        var problemIdSet = problems.Select(p => p.Id).ToHashSet();
+        var outcomes = await OutcomesAsync(db, figures, unitIds, ids => Task.FromResult(ids.Where(problemIdSet.Contains).ToHashSet()),
+            q.AsOf is { } d2 ? FigureQuery.Cutoff(d2) : null, ct);
 
         var byUnit = problems.ToLookup(p => p.UnitId);
         var units = unitIds
@@ -212,7 +292,9 @@ public static class GetRoundFigures
     }
 
     /// <summary>Outcome figures of the selected problems (and their measures), summed per unit and kind in SQL; rule documents linked to them.</summary>
-    static async Task<Dictionary<long, OutcomeTotals>> OutcomesAsync(RectifyDb db, IQueryable<OutcomeFigure> selected, List<long> unitIds, HashSet<long> problemIds, DateTime? cutoff, CancellationToken ct)
+    /// <param name="selectedAmong">Which of the given problem ids are among the selected problems.</param>
+    static async Task<Dictionary<long, OutcomeTotals>> OutcomesAsync(RectifyDb db, IQueryable<OutcomeFigure> selected, List<long> unitIds,
+        Func<List<long>, Task<HashSet<long>>> selectedAmong, DateTime? cutoff, CancellationToken ct)
     {
         var figures = selected.AsNoTracking();
         if (cutoff is { } c)
@@ -226,6 +308,7 @@ public static class GetRoundFigures
             rulesQuery = rulesQuery.Where(r => r.IssuedOn == null || r.IssuedOn <= day);
         }
         var rules = await rulesQuery.Select(r => new { r.UnitId, r.ProblemIds }).ToListAsync(ct);
+        var problemIds = rules.Count == 0 ? [] : await selectedAmong([.. rules.SelectMany(r => r.ProblemIds).Distinct()]);
         var ruleCounts = rules.Where(r => r.ProblemIds.Any(problemIds.Contains)).GroupBy(r => r.UnitId).ToDictionary(g => g.Key, g => g.Count());
 
         var result = new Dictionary<long, OutcomeTotals>();

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rectify.Core.Access;
 using Rectify.Core.Data;
@@ -12,8 +11,10 @@ namespace Rectify.Hosting;
 /// Computed read models (a unit's ledger, round-wide figures) kept with their serialised JSON until the data behind
 /// them changes. Every write goes through <see cref="RectifyDb.SaveChangesAsync(bool, CancellationToken)"/> and appends
 /// an audit event in the same transaction, so the newest audit sequence — of one unit for a ledger, of the whole
-/// database for round figures — tells whether a cached copy is still current; it is read from the database on every
-/// request, so writes by other processes (CLI, other app servers on one PostgreSQL) are seen as well. Callers check
+/// database for round figures — tells whether a cached copy is still current. The heads are kept in memory by
+/// <see cref="AuditHeads"/>: current after every commit of this process, and at most Rectify:Perf:AuditHeadsMilliseconds
+/// behind writes of other processes (CLI, other app servers on one PostgreSQL). Each copy carries an ETag (the head it
+/// was computed at and a digest of its key) for conditional requests. Callers check
 /// existence and roles with their own scope before asking, and the key always contains the caller's scope, so a copy
 /// computed for one scope is never served to another. Concurrent misses of one key share one computation.
 /// Setting <c>Rectify:Perf:ReadCache=false</c> turns it off (for measuring the uncached path).
@@ -24,7 +25,7 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
     static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
     const long MaxBytes = 256L * 1024 * 1024;
 
-    public sealed record Cached(object Value, byte[] Json, long Validator, long ExpiresAtTicks);
+    public sealed record Cached(object Value, byte[] Json, long Validator, long ExpiresAtTicks, string ETag);
 
     readonly ConcurrentDictionary<string, Lazy<Task<Cached>>> _map = new(StringComparer.Ordinal);
     long _bytes;
@@ -35,23 +36,19 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
     public static string ScopeKey(CallerScope s) =>
         s.All ? "*" : string.Join(',', s.UnitIds.Order()) + "/" + string.Join(',', s.OfficeIds.Order());
 
-    /// <summary>The newest audit sequence of the database (validator of anything spanning units).</summary>
-    public static async Task<long> HeadAsync(RectifyDb db, CancellationToken ct) =>
-        await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => a.Sequence).FirstOrDefaultAsync(ct);
-
     /// <summary>
     /// The cached model for <paramref name="key"/> if it was computed at <paramref name="validator"/>, else computes it
     /// (<paramref name="compute"/> returns the model and what to serialise). Null when the model does not exist.
     /// </summary>
     public async Task<Cached?> GetAsync<T>(string key, long validator, Func<Task<(T Value, object Body)?>> compute) where T : class
     {
-        if (!Enabled) return await ComputeAsync(compute, validator);
+        if (!Enabled) return await ComputeAsync(key, compute, validator);
         for (int attempt = 0; ; attempt++)
         {
             // Requests that read different heads at the same moment could keep replacing each other's copy: give up
             // caching for this request after a few tries.
-            if (attempt == 3) return await ComputeAsync(compute, validator);
-            var lazy = _map.GetOrAdd(key, _ => new Lazy<Task<Cached>>(() => ComputeOrThrowAsync(compute, validator)));
+            if (attempt == 3) return await ComputeAsync(key, compute, validator);
+            var lazy = _map.GetOrAdd(key, _ => new Lazy<Task<Cached>>(() => ComputeOrThrowAsync(key, compute, validator)));
             Cached? c;
             try { c = await lazy.Value; }
             catch (MissingException)
@@ -71,12 +68,29 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
         }
     }
 
-    async Task<Cached?> ComputeAsync<T>(Func<Task<(T Value, object Body)?>> compute, long validator) where T : class =>
-        await compute() is { } r ? new Cached(r.Value, JsonSerializer.SerializeToUtf8Bytes(r.Body, r.Body.GetType(), json.Value.SerializerOptions), validator, 0) : null;
+    /// <summary>
+    /// The copy of <paramref name="key"/> if one is computed and not expired, without validating it: the caller compares
+    /// <see cref="Cached.Validator"/> with a head it knows to be current.
+    /// </summary>
+    public Cached? Peek(string key) =>
+        Enabled && _map.TryGetValue(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully
+        && lazy.Value.Result is { } c && c.ExpiresAtTicks > Environment.TickCount64 ? c : null;
 
-    async Task<Cached> ComputeOrThrowAsync<T>(Func<Task<(T Value, object Body)?>> compute, long validator) where T : class
+    async Task<Cached?> ComputeAsync<T>(string key, Func<Task<(T Value, object Body)?>> compute, long validator) where T : class =>
+        await compute() is { } r
+            ? new Cached(r.Value, JsonSerializer.SerializeToUtf8Bytes(r.Body, r.Body.GetType(), json.Value.SerializerOptions), validator, 0, ETagOf(key, validator))
+            : null;
+
+    /// <summary>
+    /// The head the copy was computed at and a digest of the key (query and caller's scope): the same on every app
+    /// server, different for another scope or another head.
+    /// </summary>
+    static string ETagOf(string key, long validator) =>
+        $"\"{validator}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)), 0, 8)}\"";
+
+    async Task<Cached> ComputeOrThrowAsync<T>(string key, Func<Task<(T Value, object Body)?>> compute, long validator) where T : class
     {
-        var c = await ComputeAsync(compute, validator) ?? throw new MissingException();
+        var c = await ComputeAsync(key, compute, validator) ?? throw new MissingException();
         c = c with { ExpiresAtTicks = Environment.TickCount64 + (long)MaxAge.TotalMilliseconds };
         if (Interlocked.Add(ref _bytes, c.Json.Length) > MaxBytes)
         {
@@ -88,6 +102,21 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
 
     /// <summary>Writes the cached JSON as the response body.</summary>
     public static IResult Json(Cached c) => TypedResults.Bytes(c.Json, "application/json; charset=utf-8");
+
+    /// <summary>
+    /// The cached JSON with its ETag, or 304 Not Modified when the client already holds this copy (If-None-Match).
+    /// <c>private, no-cache</c>: a browser keeps it for this user only and asks again every time.
+    /// </summary>
+    public static IResult Conditional(HttpContext http, Cached c)
+    {
+        var headers = http.Response.Headers;
+        headers.ETag = c.ETag;
+        headers.CacheControl = "private, no-cache";
+        foreach (var tag in http.Request.Headers.IfNoneMatch)
+            if (tag is not null && (tag == "*" || tag.Split(',').Any(t => t.Trim() == c.ETag || t.Trim() == "W/" + c.ETag)))
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return Json(c);
+    }
 
     sealed class MissingException : Exception;
 }

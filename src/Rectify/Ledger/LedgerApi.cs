@@ -64,20 +64,30 @@ public static class LedgerApi
 
     /// <summary>
     /// The inspection must be visible in the caller's scope (else 404); the tree is then served from the read cache
-    /// while no audit event of the inspection's unit was appended since it was computed.
+    /// while no audit event of the inspection's unit was appended since it was computed. A copy computed for this very
+    /// scope proves the inspection visible (an inspection never changes unit; its deletion is an event of the unit), so a
+    /// request whose copy matches the in-memory head of the unit (<see cref="AuditHeads"/>) runs no SQL at all. The
+    /// response carries the head as ETag; a client sending it back in If-None-Match gets 304.
     /// </summary>
-    static async Task<IResult> GetLedgerTree(long id, RectifyDb db, IOptionsSnapshot<DeadlineSettings> deadlines, ReadCache cache, CancellationToken ct)
+    static async Task<IResult> GetLedgerTree(long id, HttpContext http, RectifyDb db, IOptionsSnapshot<DeadlineSettings> deadlines, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
-        // One round trip: the inspection as the caller may see it, and the newest audit sequence of its unit.
-        var seen = await db.Inspections.AsNoTracking().Where(i => i.Id == id)
-            .Select(i => new { Head = db.AuditEvents.Where(a => a.UnitId == i.UnitId).Max(a => (long?)a.Sequence) ?? 0 })
-            .FirstOrDefaultAsync(ct);
-        if (seen is null) return Guard.NotFound("检查");
         // The deadline settings are part of the key: an administrator's change is no audit event of the unit.
         var d = deadlines.Value;
-        var cached = await cache.GetAsync($"ledger|{id}|{ReadCache.ScopeKey(db.Scope)}|{d.PlanMonths},{d.ReportMonths},{d.FocusedRectificationMonths},{d.DisclosureMonths}", seen.Head, async () =>
+        var key = $"ledger|{id}|{ReadCache.ScopeKey(db.Scope)}|{d.PlanMonths},{d.ReportMonths},{d.FocusedRectificationMonths},{d.DisclosureMonths}";
+        await heads.EnsureCurrentAsync(ct);
+        if (cache.Peek(key) is { Value: LedgerView view } hit && heads.Unit(view.UnitId) == hit.Validator)
+            return ReadCache.Conditional(http, hit);
+
+        // One round trip: the inspection as the caller may see it, its unit, and the newest audit sequence of the unit.
+        var generation = heads.Generation;
+        var seen = await db.Inspections.AsNoTracking().Where(i => i.Id == id)
+            .Select(i => new { i.UnitId, Head = db.AuditEvents.Where(a => a.UnitId == i.UnitId).Max(a => (long?)a.Sequence) ?? 0 })
+            .FirstOrDefaultAsync(ct);
+        if (seen is null) return Guard.NotFound("检查");
+        heads.Observe(seen.UnitId, seen.Head, generation);
+        var cached = await cache.GetAsync(key, seen.Head, async () =>
             await GetLedger.RunAsync(db, id, d, CancellationToken.None) is { } ledger ? (ledger, ledger) : ((LedgerView, object)?)null);
-        return cached is null ? Guard.NotFound("检查") : ReadCache.Json(cached);
+        return cached is null ? Guard.NotFound("检查") : ReadCache.Conditional(http, cached);
     }
 
     // Categories

@@ -71,18 +71,18 @@ public static class SupervisionApi
         api.MapGet("/problems/{id:long}/history", History).WithSummary("问题的结转历史（本问题及其在以往轮次中的原问题）");
     }
 
-    static async Task<IResult> RoundFigures(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, CancellationToken ct)
+    static async Task<IResult> RoundFigures(long id, DateOnly? asOf, long[]? unitId, HttpContext http, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
-        return ReadCache.Json((await CachedFiguresAsync(db, cache, new FigureQuery(id, null, unitId, asOf), ct))!);
+        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), withItems: false, ct))!);
     }
 
-    static async Task<IResult> RoundFigureItems(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, CancellationToken ct)
+    static async Task<IResult> RoundFigureItems(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
-        return Items(await CachedFiguresAsync(db, cache, new FigureQuery(id, null, unitId, asOf), ct));
+        return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), withItems: true, ct));
     }
 
     static IResult Items(ReadCache.Cached? c)
@@ -93,16 +93,19 @@ public static class SupervisionApi
 
     /// <summary>
     /// Figures computed once per (query, caller's scope) and kept until any audit event is appended (every write
-    /// appends one); concurrent requests share one computation. As-of dates are keyed like any other query.
+    /// appends one; the database's head comes from <see cref="AuditHeads"/>); concurrent requests share one computation.
+    /// As-of dates are keyed like any other query. The figures alone are grouped in SQL
+    /// (<see cref="GetRoundFigures.FiguresAsync"/>); the problem lists behind them (<c>withItems</c>) need every problem.
     /// </summary>
-    static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, FigureQuery q, CancellationToken ct)
+    static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, bool withItems, CancellationToken ct)
     {
-        var head = await ReadCache.HeadAsync(db, ct);
+        await heads.EnsureCurrentAsync(ct);
+        var head = heads.Global;
         var units = q.UnitIds is { Count: > 0 } u ? string.Join(',', u.Order()) : "";
-        var key = $"figures|{q.RoundId}|{q.Year}|{q.AsOf:yyyy-MM-dd}|{units}|{ReadCache.ScopeKey(db.Scope)}";
+        var key = $"{(withItems ? "figure-items" : "figures")}|{q.RoundId}|{q.Year}|{q.AsOf:yyyy-MM-dd}|{units}|{ReadCache.ScopeKey(db.Scope)}";
         return await cache.GetAsync(key, head, async () =>
         {
-            var report = await GetRoundFigures.RunAsync(db, q, CancellationToken.None);
+            var report = withItems ? await GetRoundFigures.RunAsync(db, q, CancellationToken.None) : await GetRoundFigures.FiguresAsync(db, q, CancellationToken.None);
             return ((RoundFiguresReport, object)?)(report, RoundFiguresDto.From(report));
         });
     }
@@ -122,18 +125,18 @@ public static class SupervisionApi
         return TypedResults.Text(SummaryDocument.Markdown(report), "text/markdown; charset=utf-8");
     }
 
-    static async Task<IResult> YearFigures(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, CancellationToken ct)
+    static async Task<IResult> YearFigures(int? year, DateOnly? asOf, long[]? unitId, HttpContext http, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("年度统计仅供巡察办查看。");
         if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
-        return ReadCache.Json((await CachedFiguresAsync(db, cache, new FigureQuery(null, year, unitId, asOf), ct))!);
+        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), withItems: false, ct))!);
     }
 
-    static async Task<IResult> YearFigureItems(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, CancellationToken ct)
+    static async Task<IResult> YearFigureItems(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("年度统计仅供巡察办查看。");
         if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
-        return Items(await CachedFiguresAsync(db, cache, new FigureQuery(null, year, unitId, asOf), ct));
+        return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), withItems: true, ct));
     }
 
     static async Task<IResult> Similar(long id, int? take, RectifyDb db, CancellationToken ct)

@@ -126,10 +126,12 @@ public class GenerateTests
                 Interlocked.Increment(ref _count);
         }
 
-        /// <summary>Who the caller is (cached per server for a few seconds, so re-read whenever the machine is slow) and the
-        /// periodic reload of stored settings are not the ledger's reads.</summary>
+        /// <summary>Who the caller is (cached per server for a few seconds, so re-read whenever the machine is slow), the
+        /// periodic reload of stored settings and the refresh of the in-memory audit heads (every 250 ms, and after any
+        /// commit in this process, i.e. by tests running in parallel) are not the ledger's reads.</summary>
         static bool Housekeeping(string sql) =>
-            sql.Contains("\"ApiTokens\"") || sql.Contains("FROM \"Users\"") || sql.Contains("\"Settings\"");
+            sql.Contains("\"ApiTokens\"") || sql.Contains("FROM \"Users\"") || sql.Contains("\"Settings\"")
+            || (sql.Contains("FROM \"AuditEvents\"") && !sql.Contains("\"Inspections\""));
 
         public void OnCompleted() { }
         public void OnError(Exception error) { }

@@ -1,5 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Rectify.Core.Ledger;
+using Rectify.Core.Performance;
+using Rectify.Core.Supervision;
 using Rectify.Tests.Support;
 
 namespace Rectify.Tests.Performance;
@@ -51,6 +55,119 @@ public class ReadCacheTests
         Assert.Equal("100%", figuresAfter.GetProperty("rateText").GetString());
         var items = await HttpAssert.Ok<JsonElement>(await office.GetAsync(figuresUrl + "/items"));
         Assert.Equal(0, items.GetProperty("unfinished").GetArrayLength());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Ledger_unchanged_answers_304_and_after_a_change_200_with_a_new_etag(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var w = await app.SeedWorldAsync();
+        var editor = await app.ClientFor("unit_admin-a");
+        var url = $"/api/inspections/{w.A.InspectionId}/ledger";
+
+        var first = await editor.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.True(first.Headers.CacheControl is { Private: true, NoCache: true }, $"Cache-Control: {first.Headers.CacheControl}");
+
+        // The browser asks again with what it holds: nothing changed, so 304 and no body.
+        var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.IfNoneMatch.Add(etag);
+        var notModified = await editor.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        // A change to the ledger: the same If-None-Match now gets the new tree with another ETag.
+        var measure = await HttpAssert.Ok<JsonElement>(await editor.GetAsync($"/api/measures/{w.A.MeasureId}"));
+        var put = await editor.PutJson($"/api/measures/{w.A.MeasureId}", new { status = "rectified_ongoing", version = measure.GetProperty("version").GetInt32() });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var afterChange = new HttpRequestMessage(HttpMethod.Get, url);
+        afterChange.Headers.IfNoneMatch.Add(etag);
+        var changed = await editor.SendAsync(afterChange);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(etag, changed.Headers.ETag);
+        Assert.Equal("rectified_ongoing", MeasureStatus(await HttpAssert.Ok<JsonElement>(changed)));
+
+        // Another caller's scope never matches this copy's tag: the admin holding the unit user's ETag gets the body.
+        var admin = await app.ClientFor("admin");
+        var foreign = new HttpRequestMessage(HttpMethod.Get, url);
+        foreign.Headers.IfNoneMatch.Add(changed.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(foreign)).StatusCode);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Ledger_write_by_a_second_app_server_is_visible_within_the_configured_bound(string provider)
+    {
+        const int boundMs = 300;
+        await using var app = await TestApp.StartAsync(provider, ("Rectify:Perf:AuditHeadsMilliseconds", boundMs.ToString()));
+        var w = await app.SeedWorldAsync();
+        var reader = await app.ClientFor("viewer-a");
+        var url = $"/api/inspections/{w.A.InspectionId}/ledger";
+        // Read twice here so the copy is cached and validated from memory.
+        Assert.Equal("in_progress", MeasureStatus(await HttpAssert.Ok<JsonElement>(await reader.GetAsync(url))));
+        Assert.Equal("in_progress", MeasureStatus(await HttpAssert.Ok<JsonElement>(await reader.GetAsync(url))));
+
+        // A second app server (another process) on the same database changes the measure.
+        var editor = await app.ClientFor("unit_admin-a");
+        await using var second = await ServerProcess.StartAsync(app.Db.ConnectionString);
+        using var other = new HttpClient { BaseAddress = second.BaseAddress };
+        other.DefaultRequestHeaders.Authorization = editor.DefaultRequestHeaders.Authorization;
+        var measure = await HttpAssert.Ok<JsonElement>(await other.GetAsync($"/api/measures/{w.A.MeasureId}"));
+        var put = await other.PutJson($"/api/measures/{w.A.MeasureId}", new { status = "rectified_ongoing", version = measure.GetProperty("version").GetInt32() });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        // The first server shows it within the bound (plus one refresh query; the margin is for a busy test machine).
+        var clock = Stopwatch.StartNew();
+        string status;
+        do
+        {
+            status = MeasureStatus(await HttpAssert.Ok<JsonElement>(await reader.GetAsync(url)));
+            if (status == "rectified_ongoing") break;
+            await Task.Delay(10);
+        } while (clock.ElapsedMilliseconds < 10_000);
+        Assert.Equal("rectified_ongoing", status);
+        Assert.True(clock.ElapsedMilliseconds < boundMs + 1_500, $"visible after {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Round_figures_grouped_in_sql_equal_the_figures_counted_per_problem(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var w = await app.SeedWorldAsync();
+        GeneratedProvince g;
+        await using (var db = app.Open())
+        {
+            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 6, ProblemsPerUnit: 12, MeasuresPerProblem: 3, Weeks: 2, Seed: 3));
+            // Problems without measures count with their stated status, or as not started.
+            var inspection = db.Inspections.First(i => i.RoundId == g.RoundId);
+            var category = db.Categories.First(c => c.InspectionId == inspection.Id);
+            db.Problems.Add(new Problem { InspectionId = inspection.Id, UnitId = inspection.UnitId, CategoryId = category.Id, Ordinal = 90, Title = "已整改的问题", StatedStatus = Core.Ledger.MeasureStatus.Rectified });
+            db.Problems.Add(new Problem { InspectionId = inspection.Id, UnitId = inspection.UnitId, CategoryId = category.Id, Ordinal = 91, Title = "基本完成的问题", StatedStatus = Core.Ledger.MeasureStatus.BasicallyRectified });
+            db.Problems.Add(new Problem { InspectionId = inspection.Id, UnitId = inspection.UnitId, CategoryId = category.Id, Ordinal = 92, Title = "尚无措施的问题" });
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = app.Open())
+        {
+            foreach (var q in new[] { new FigureQuery(g.RoundId), new FigureQuery(w.A.RoundId), new FigureQuery(Year: 2022),
+                         new FigureQuery(g.RoundId, UnitIds: [db.Inspections.First(i => i.RoundId == g.RoundId).UnitId]) })
+            {
+                var perProblem = await GetRoundFigures.RunAsync(db, q);
+                var grouped = await GetRoundFigures.FiguresAsync(db, q);
+                Assert.True(perProblem.Figures.Problems > 0);
+                Assert.Equal(perProblem.Figures, grouped.Figures);
+                Assert.Equal(perProblem.RateText, grouped.RateText);
+                Assert.Equal(perProblem.Outcomes, grouped.Outcomes);
+                Assert.Equal(perProblem.Units, grouped.Units);
+                Assert.Empty(grouped.Unfinished);
+            }
+            // The SQL writes one bit per status: a new status must be added there too.
+            Assert.Equal(8, Enum.GetValues<Core.Ledger.MeasureStatus>().Length);
+            // The generated round has several kinds of problem status, so the comparison covers the status rules.
+            var statuses = (await GetRoundFigures.RunAsync(db, new FigureQuery(g.RoundId))).Unfinished.Select(i => i.Status).Distinct().Count();
+            Assert.True(statuses >= 2, $"only {statuses} unfinished statuses generated");
+        }
     }
 
     [Fact]

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Core.Audit;
+using Rectify.Core.Data;
+
+namespace Rectify.Hosting;
+
+/// <summary>
+/// The newest audit sequence of every unit, and of the whole database, kept in memory so that a cached read can be
+/// validated without a query. Every write appends audit events in its own transaction, so these heads say whether
+/// anything behind a cached ledger or figure changed.
+/// <para>
+/// Kept current by an incremental read of the events after the last one seen (<c>Sequence &gt; last</c>, grouped by
+/// unit): before the next answer after any commit of this process (<see cref="AuditCommits"/>), so a change is visible on
+/// the very next read; and at most <c>Rectify:Perf:AuditHeadsMilliseconds</c> (default 250) after a write by another
+/// process (a second app server on the same PostgreSQL, the CLI). A unit with no event since start is unknown until a
+/// caller reports what it read from the database (<see cref="Observe"/>). A chain that became shorter (a restore)
+/// forgets every unit.
+/// </para>
+/// </summary>
+public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
+{
+    readonly long _maxAgeMs = Math.Max(0, config.GetValue("Rectify:Perf:AuditHeadsMilliseconds", 250));
+    readonly ConcurrentDictionary<long, long> _units = new();
+    readonly SemaphoreSlim _gate = new(1, 1);
+    long _global = -1;
+    long _generation;
+    long _refreshedCommits = -1;
+    long _refreshedAt;
+
+    /// <summary>Newest audit sequence of the database as of the last refresh (-1 before the first).</summary>
+    public long Global => Interlocked.Read(ref _global);
+
+    /// <summary>Changes when the heads were forgotten (a shorter chain); pass it back to <see cref="Observe"/>.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>The unit's newest audit sequence, or null while unknown.</summary>
+    public long? Unit(long unitId) => _units.TryGetValue(unitId, out var v) ? v : null;
+
+    /// <summary>
+    /// Makes sure the heads include every commit of this process so far and are at most the configured age; reads
+    /// the database only when one of the two is not true.
+    /// </summary>
+    public ValueTask EnsureCurrentAsync(CancellationToken ct)
+    {
+        var commits = AuditCommits.Current;
+        return IsCurrent(commits) ? ValueTask.CompletedTask : new ValueTask(RefreshAsync(commits, ct));
+    }
+
+    bool IsCurrent(long commits) =>
+        Interlocked.Read(ref _refreshedCommits) >= commits && Environment.TickCount64 - Interlocked.Read(ref _refreshedAt) < _maxAgeMs;
+
+    async Task RefreshAsync(long commits, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            // A refresh that started after our need arose (while we waited) covers us.
+            if (IsCurrent(commits)) return;
+            // Taken before reading: every commit counted here, and every write committed before this instant, is in
+            // what the queries below see (commits are serialised by the audit chain lock, in sequence order).
+            var startedCommits = AuditCommits.Current;
+            var startedAt = Environment.TickCount64;
+            await using var db = Database.Open(location);
+            var max = await db.AuditEvents.AsNoTracking().MaxAsync(a => (long?)a.Sequence, CancellationToken.None) ?? 0;
+            var last = Global;
+            if (last < 0 || max < last)
+            {
+                // First refresh, or the chain was rewound: no unit is known; callers report them as they read them.
+                if (last >= 0) { Interlocked.Increment(ref _generation); _units.Clear(); }
+            }
+            else if (max > last)
+            {
+                var rows = await db.AuditEvents.AsNoTracking()
+                    .Where(a => a.Sequence > last && a.Sequence <= max && a.UnitId != null)
+                    .GroupBy(a => a.UnitId!.Value).Select(g => new { Unit = g.Key, Head = g.Max(a => a.Sequence) })
+                    .ToListAsync(CancellationToken.None);
+                foreach (var r in rows) _units.AddOrUpdate(r.Unit, r.Head, (_, old) => Math.Max(old, r.Head));
+            }
+            Interlocked.Exchange(ref _global, max);
+            Interlocked.Exchange(ref _refreshedAt, startedAt);
+            Interlocked.Exchange(ref _refreshedCommits, startedCommits);
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>
+    /// Records a unit's newest audit sequence as a caller read it from the database, after
+    /// <see cref="EnsureCurrentAsync"/> and with the <see cref="Generation"/> it saw then: later events are added by the
+    /// incremental refresh, so the unit stays known from here on.
+    /// </summary>
+    public void Observe(long unitId, long head, long generation)
+    {
+        if (Global < 0 || generation != Generation) return;
+        _units.AddOrUpdate(unitId, head, (_, old) => Math.Max(old, head));
+    }
+}
