@@ -136,12 +136,19 @@ public static class SupervisionApi
         return Items(await CachedFiguresAsync(db, cache, new FigureQuery(null, year, unitId, asOf), ct));
     }
 
-    static async Task<IResult> Similar(long id, int? take, RectifyDb db, CancellationToken ct)
+    /// <summary>Kept per (problem, take, caller's scope) until any audit event is appended, like the search.</summary>
+    static async Task<IResult> Similar(long id, int? take, RectifyDb db, ReadCache cache, CancellationToken ct)
     {
         if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("举一反三比对仅供巡察办查看。");
         if (take is < 1 or > 100) return Guard.Invalid("take", "take 须在 1–100 之间。");
-        return TypedResults.Ok(await ProblemSimilarity.SimilarAsync(db, id, take ?? 10, ct));
+        var head = await ReadCache.HeadAsync(db, ct);
+        var cached = await cache.GetAsync($"similar|{id}|{take ?? 10}|{ReadCache.ScopeKey(db.Scope)}", head, async () =>
+        {
+            var similar = await ProblemSimilarity.SimilarAsync(db, id, take ?? 10, CancellationToken.None);
+            return ((IReadOnlyList<SimilarProblem>, object)?)(similar, similar);
+        });
+        return ReadCache.Json(cached!);
     }
 
     static async Task<IResult> Clusters(long id, double? threshold, RectifyDb db, CancellationToken ct)
