@@ -4,13 +4,18 @@
 #   1 connection; cached and off), the figures drill-down, full-text search over HTTP, weekly report POSTs (durable,
 #   fresh Idempotency-Key each) for REPORT_SECONDS, the server's peak working set, and the raw SQL of the hot queries.
 # Usage: bench/province-load.sh sqlite FILE | postgresql CONNSTRING        (prints Markdown to stdout)
-# Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post"; any subset) WORK (keep logs there)
+# Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post", any subset, or
+#   "search") WORK (keep logs there) RECTIFY_BIN (the server to measure, default this checkout's Release build)
+#   SEARCH_TERMS (query strings for the search phase, default bench/search-terms.txt)
+# PHASES=search: full-text search over the query list (distinct terms of 1–8 characters, some with kind/status
+#   filters) with the result cache off (every request computed: the cold case), then on (repeated queries), and similar
+#   problems of 100 problems of the round.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 provider="$1"; db="$2"
 conns="${CONNECTIONS:-64}"; secs="${SECONDS_PER_RUN:-10}"; rsecs="${REPORT_SECONDS:-60}"
 port="${PORT:-5098}"
-rectify="$here/src/Rectify/bin/Release/net10.0/rectify"
+rectify="${RECTIFY_BIN:-$here/src/Rectify/bin/Release/net10.0/rectify}"
 load="$here/bench/Rectify.Load/bin/Release/net10.0/Rectify.Load"
 work="${WORK:-$(mktemp -d)}"; mkdir -p "$work"
 base="http://127.0.0.1:$port"
@@ -55,7 +60,7 @@ echo
 echo "| endpoint | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 phases="${PHASES:-read cold post}"
-hwm_read=-; hwm_cold=-; hwm_write=-; before=0; after=0
+hwm_read=-; hwm_cold=-; hwm_write=-; hwm_search=-; before=0; after=0
 if [[ $phases == *read* ]]; then
 serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
@@ -85,8 +90,25 @@ secs=$secs_saved
 after=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 hwm_write=$(stop)
 fi
+if [[ $phases == *search* ]]; then
+sed "/^$/d; s|^|$base/api/search?|" "${SEARCH_TERMS:-$here/bench/search-terms.txt}" > "$work/search.txt"
+nq=$(wc -l < "$work/search.txt")
+sql "SELECT \"Id\" FROM \"Problems\" WHERE \"InspectionId\" IN (SELECT \"Id\" FROM \"Inspections\" WHERE \"RoundId\" = $round) ORDER BY \"Id\" % 97, \"Id\" LIMIT 100;" \
+  | sed "s|^|$base/api/problems/|; s|$|/similar|" > "$work/similar.txt"
+serve false
+run "GET /api/search ($nq queries), 1 connection, cache OFF" --url-file "$work/search.txt" --connections 1
+run "GET /api/search ($nq queries), cache OFF (every request computed)" --url-file "$work/search.txt" --connections "$conns"
+run "GET similar problems (100 problems), cache OFF" --url-file "$work/similar.txt" --connections "$conns"
+hwm_search=$(stop)
+serve true
+# One pass at 1 connection first: it fills the cache (as far as 10 s get), so the next run measures repeated queries.
+run "GET /api/search ($nq queries), 1 connection, cache on (filling)" --url-file "$work/search.txt" --connections 1
+run "GET /api/search ($nq queries, repeated), cache on" --url-file "$work/search.txt" --connections "$conns"
+run "GET similar problems (100 problems), cache on" --url-file "$work/similar.txt" --connections "$conns"
+hwm_search="$hwm_search / $(stop)"
+fi
 echo
-echo "Report rows stored during the POST runs (incl. 2 s warm-up): $((after - before)). Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, POST run ${hwm_write} MB."
+echo "Report rows stored during the POST runs (incl. 2 s warm-up): $((after - before)). Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, POST run ${hwm_write} MB, search runs ${hwm_search} MB."
 head -c 300 "$work/err" | sed 's/^/Last load-client error: /' || true
 
 # Raw SQL of the hot queries through the database's own client (median of 5, client start-up included for sqlite3).

@@ -36,10 +36,13 @@ public sealed record SearchQuery(string Text, long? UnitId = null, long? RoundId
 public sealed record SearchHit(SearchKind Kind, long Id, long UnitId, long? InspectionId, long? ProblemId, string Text, MeasureStatus? Status);
 
 /// <summary>
-/// Full-text search in Chinese over problems, measures, progress reports and rules. Two implementations: SQLite FTS5
-/// (trigram tokenizer) and PostgreSQL pg_trgm; both fall back to LIKE for queries shorter than three characters. The
-/// text match runs in raw SQL restricted to the caller's units explicitly; the rows are then loaded through the scoped
-/// DbContext, which applies the query filters a second time.
+/// Full-text search in Chinese over problems, measures, progress reports and rules. The order is fixed and does not rank
+/// every match: kind by kind (problems, then measures, then reports, then rules) and newest first within a kind (highest
+/// id), so a query reads matches from the newest end of each table and stops once it has <c>take</c> hits. Two
+/// implementations: SQLite FTS5 (trigram tokenizer) and PostgreSQL pg_trgm; terms shorter than three characters cannot
+/// use a trigram index and scan the tables from the newest row, which stops early for common terms. The text match runs
+/// in raw SQL restricted to the caller's units explicitly; the rows are then loaded through the scoped DbContext, which
+/// applies the query filters a second time.
 /// </summary>
 public interface ITextSearch
 {
@@ -50,8 +53,8 @@ public static class TextSearch
 {
     public static ITextSearch For(RectifyDb db) => db.ProviderName == "postgresql" ? new PostgresTextSearch() : new SqliteTextSearch();
 
-    /// <summary>Most candidates read from the text index before the other filters.</summary>
-    internal const int Candidates = 2000;
+    /// <summary>The order of the result: kind by kind.</summary>
+    internal static readonly SearchKind[] KindOrder = [SearchKind.Problem, SearchKind.Measure, SearchKind.Report, SearchKind.Rule];
 
     /// <summary>The units the raw SQL may return: the caller's scope, narrowed by the unit filter. Null means every unit.</summary>
     internal static long[]? AllowedUnits(RectifyDb db, SearchQuery q)
@@ -60,10 +63,41 @@ public static class TextSearch
         return q.UnitId is { } one ? db.Scope.UnitIds.Where(x => x == one).ToArray() : db.Scope.UnitIds;
     }
 
-    internal static string LikePattern(string text) =>
-        "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+    internal static string[] Terms(string text) => text.Split([' ', '　'], StringSplitOptions.RemoveEmptyEntries);
 
-    internal static async Task<List<(SearchKind Kind, long Id)>> ReadAsync(RectifyDb db, string sql, Action<DbCommand> bind, CancellationToken ct)
+    /// <summary>
+    /// Reads the matches of one kind newest first, a page at a time (ids below the last one read), loads each page
+    /// through the scoped context with the round/status filters, and stops at <c>take</c> hits overall.
+    /// <paramref name="match"/> returns up to <c>limit</c> ids of that kind below <c>before</c>, highest first.
+    /// </summary>
+    internal static async Task<IReadOnlyList<SearchHit>> RunAsync(RectifyDb db, SearchQuery q,
+        Func<SearchKind, long, int, Task<List<long>>> match, CancellationToken ct)
+    {
+        var hits = new List<SearchHit>();
+        var filtered = q.RoundId is not null || q.Status is not null;
+        foreach (var kind in KindOrder)
+        {
+            if (q.Kind is { } k && k != kind) continue;
+            // Rules have neither round nor status: a filter on either excludes them.
+            if (kind == SearchKind.Rule && filtered) continue;
+            var before = long.MaxValue;
+            while (hits.Count < q.Take)
+            {
+                var need = q.Take - hits.Count;
+                // Without filters nearly every match is a hit; with them, read more per page.
+                var limit = filtered ? Math.Max(200, need * 4) : need;
+                var ids = await match(kind, before, limit);
+                if (ids.Count == 0) break;
+                hits.AddRange(await LoadChunkAsync(db, q, [.. ids.Select(id => (kind, id))], ct));
+                if (ids.Count < limit) break;
+                before = ids[^1];
+            }
+            if (hits.Count >= q.Take) break;
+        }
+        return [.. hits.Take(q.Take)];
+    }
+
+    internal static async Task<List<long>> ReadIdsAsync(RectifyDb db, string sql, Action<DbCommand> bind, CancellationToken ct)
     {
         var conn = db.Database.GetDbConnection();
         var close = conn.State != System.Data.ConnectionState.Open;
@@ -73,9 +107,9 @@ public static class TextSearch
             await using var cmd = conn.CreateCommand();
             cmd.CommandText = sql;
             bind(cmd);
-            var list = new List<(SearchKind, long)>();
+            var list = new List<long>();
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) list.Add((SearchKinds.Parse(r.GetString(0))!.Value, Convert.ToInt64(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)));
+            while (await r.ReadAsync(ct)) list.Add(Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
             return list;
         }
         finally
@@ -83,6 +117,12 @@ public static class TextSearch
             if (close) await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>Whether a term has letters with an upper and a lower case (Chinese has none: a plain substring test is enough and cheaper).</summary>
+    internal static bool HasCase(string term) => term.Any(c => char.ToUpperInvariant(c) != char.ToLowerInvariant(c));
+
+    internal static string LikePattern(string text) =>
+        "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 
     internal static void Add(DbCommand cmd, string name, object value)
     {
@@ -92,20 +132,7 @@ public static class TextSearch
         cmd.Parameters.Add(p);
     }
 
-    /// <summary>
-    /// Loads the matched rows through the scoped context, applies round/status filters, keeps the match order. Without
-    /// those filters almost every match is a hit, so only as many as asked for are loaded (then more if some fell out);
-    /// with them, 500 at a time until enough.
-    /// </summary>
-    internal static async Task<IReadOnlyList<SearchHit>> LoadAsync(RectifyDb db, SearchQuery q, List<(SearchKind Kind, long Id)> matches, CancellationToken ct)
-    {
-        var chunk = q.RoundId is null && q.Status is null ? Math.Max(q.Take, 1) : 500;
-        var hits = new List<SearchHit>();
-        for (int start = 0; start < matches.Count && hits.Count < q.Take; start += chunk)
-            hits.AddRange(await LoadChunkAsync(db, q, matches.GetRange(start, Math.Min(chunk, matches.Count - start)), ct));
-        return [.. hits.Take(q.Take)];
-    }
-
+    /// <summary>Loads matched rows of one page through the scoped context, applies round/status filters, keeps the match order.</summary>
     static async Task<List<SearchHit>> LoadChunkAsync(RectifyDb db, SearchQuery q, List<(SearchKind Kind, long Id)> matches, CancellationToken ct)
     {
         var hits = new Dictionary<(SearchKind, long), SearchHit>();
@@ -155,65 +182,114 @@ public static class TextSearch
             .Where(h => db.Scope.CanSeeUnit(h.UnitId))];
     }
 
-    internal static string KindFilter(SearchQuery q) => q.Kind is { } k ? $" AND kind = '{SearchKinds.Code(k)}'" : "";
-
     internal static string UnitsJson(long[] units) => JsonSerializer.Serialize(units);
 }
 
 /// <summary>
-/// SQLite: the FTS5 table "SearchText" (trigram tokenizer, kept by triggers; migrations Search and Office2). Terms of
-/// fewer than three characters cannot use the trigram index: they scan the table in rowid order (by row id),
-/// stopping at the candidate limit.
+/// SQLite: the FTS5 table "SearchText" (trigram tokenizer, rowid = Id × 4 + kind code, kept by triggers; migrations
+/// Search and Office2). When some term has three characters or more, the trigram index finds the rows (the shorter
+/// terms are checked with LIKE on those rows), read in descending rowid order, which FTS5 delivers without sorting.
+/// When every term is shorter, the kind's own table is scanned from its highest id with LIKE on the same text.
 /// </summary>
 public sealed class SqliteTextSearch : ITextSearch
 {
+    static readonly Dictionary<SearchKind, (int Code, string Table, string Body)> Sources = new()
+    {
+        [SearchKind.Problem] = (0, "Problems", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Description\",''))"),
+        [SearchKind.Measure] = (1, "Measures", "(coalesce(\"Text\",'') || ' ' || coalesce(\"Progress\",''))"),
+        [SearchKind.Report] = (2, "ProgressReports", "(coalesce(\"Done\",'') || ' ' || coalesce(\"NextStep\",''))"),
+        [SearchKind.Rule] = (3, "Rules", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Reference\",''))"),
+    };
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(RectifyDb db, SearchQuery q, CancellationToken ct = default)
     {
         var units = TextSearch.AllowedUnits(db, q);
         if (units is { Length: 0 }) return [];
-        var terms = q.Text.Split([' ', '　'], StringSplitOptions.RemoveEmptyEntries);
-        var useMatch = terms.All(t => t.Length >= 3);
-        var where = useMatch ? "\"SearchText\" MATCH $q" : string.Join(" AND ", terms.Select((_, i) => $"body LIKE $l{i} ESCAPE '\\'"));
-        var sql = $"SELECT kind, ref_id FROM \"SearchText\" WHERE {where}"
-                  + (units is null ? "" : " AND unit_id IN (SELECT value FROM json_each($units))")
-                  + TextSearch.KindFilter(q) + (useMatch ? " ORDER BY rank" : "") + $" LIMIT {TextSearch.Candidates}";
-        var matches = await TextSearch.ReadAsync(db, sql, cmd =>
+        var terms = TextSearch.Terms(q.Text);
+        if (terms.Length == 0) return [];
+        var longTerms = terms.Where(t => t.Length >= 3).ToArray();
+        var shortTerms = terms.Where(t => t.Length < 3).ToArray();
+        return await TextSearch.RunAsync(db, q, (kind, before, limit) =>
         {
-            if (useMatch) TextSearch.Add(cmd, "$q", string.Join(" AND ", terms.Select(t => "\"" + t.Replace("\"", "\"\"") + "\"")));
-            else for (int i = 0; i < terms.Length; i++) TextSearch.Add(cmd, $"$l{i}", TextSearch.LikePattern(terms[i]));
-            if (units is not null) TextSearch.Add(cmd, "$units", TextSearch.UnitsJson(units));
+            var (code, table, body) = Sources[kind];
+            string sql;
+            if (longTerms.Length > 0)
+                sql = "SELECT rowid / 4 FROM \"SearchText\" WHERE \"SearchText\" MATCH $q"
+                      + string.Concat(shortTerms.Select((_, i) => $" AND body LIKE $l{i} ESCAPE '\\'"))
+                      + $" AND rowid % 4 = {code} AND rowid < $before"
+                      + (units is null ? "" : " AND unit_id IN (SELECT value FROM json_each($units))")
+                      + $" ORDER BY rowid DESC LIMIT {limit}";
+            else
+                sql = $"SELECT \"Id\" FROM \"{table}\" WHERE "
+                      + string.Join(" AND ", shortTerms.Select((t, i) => TextSearch.HasCase(t) ? $"{body} LIKE $l{i} ESCAPE '\\'" : $"instr({body}, $t{i}) > 0"))
+                      + " AND \"Id\" < $before"
+                      + (units is null ? "" : " AND \"UnitId\" IN (SELECT value FROM json_each($units))")
+                      + $" ORDER BY \"Id\" DESC LIMIT {limit}";
+            return TextSearch.ReadIdsAsync(db, sql, cmd =>
+            {
+                if (longTerms.Length > 0)
+                {
+                    TextSearch.Add(cmd, "$q", string.Join(" AND ", longTerms.Select(t => "\"" + t.Replace("\"", "\"\"") + "\"")));
+                    // The rowid of the kind's row just below `before` (ids above 2^61 cannot exist).
+                    TextSearch.Add(cmd, "$before", before > long.MaxValue / 4 ? long.MaxValue : before * 4);
+                }
+                else TextSearch.Add(cmd, "$before", before);
+                for (int i = 0; i < shortTerms.Length; i++)
+                {
+                    TextSearch.Add(cmd, $"$l{i}", TextSearch.LikePattern(shortTerms[i]));
+                    if (longTerms.Length == 0 && !TextSearch.HasCase(shortTerms[i])) TextSearch.Add(cmd, $"$t{i}", shortTerms[i]);
+                }
+                if (units is not null) TextSearch.Add(cmd, "$units", TextSearch.UnitsJson(units));
+            }, ct);
         }, ct);
-        return await TextSearch.LoadAsync(db, q, matches, ct);
     }
 }
 
-/// <summary>PostgreSQL: ILIKE on the indexed expressions (pg_trgm GIN indexes; migration Search), ranked by similarity.</summary>
+/// <summary>
+/// PostgreSQL: LIKE (ILIKE for terms with cased letters) on the indexed expressions (pg_trgm GIN indexes; migration
+/// Search), per kind, highest id first with a LIMIT: the planner reads the GIN index for rare terms and walks the
+/// primary key backwards for common ones (and for terms shorter than three characters), stopping at the limit.
+/// </summary>
 public sealed class PostgresTextSearch : ITextSearch
 {
-    static readonly (string Kind, string Table, string Body)[] Sources =
-    [
-        ("problem", "Problems", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Description\",''))"),
-        ("measure", "Measures", "(coalesce(\"Text\",'') || ' ' || coalesce(\"Progress\",''))"),
-        ("report", "ProgressReports", "(coalesce(\"Done\",'') || ' ' || coalesce(\"NextStep\",''))"),
-        ("rule", "Rules", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Reference\",''))"),
-    ];
+    static readonly Dictionary<SearchKind, (string Table, string Body)> Sources = new()
+    {
+        [SearchKind.Problem] = ("Problems", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Description\",''))"),
+        [SearchKind.Measure] = ("Measures", "(coalesce(\"Text\",'') || ' ' || coalesce(\"Progress\",''))"),
+        [SearchKind.Report] = ("ProgressReports", "(coalesce(\"Done\",'') || ' ' || coalesce(\"NextStep\",''))"),
+        [SearchKind.Rule] = ("Rules", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Reference\",''))"),
+    };
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(RectifyDb db, SearchQuery q, CancellationToken ct = default)
     {
         var units = TextSearch.AllowedUnits(db, q);
         if (units is { Length: 0 }) return [];
-        var terms = q.Text.Split([' ', '　'], StringSplitOptions.RemoveEmptyEntries);
-        var parts = Sources.Where(s => q.Kind is null || SearchKinds.Code(q.Kind.Value) == s.Kind).Select(s =>
-            $"SELECT '{s.Kind}' AS kind, \"Id\" AS ref_id, similarity({s.Body}, @q) AS score FROM \"{s.Table}\" WHERE "
-            + string.Join(" AND ", terms.Select((_, i) => $"{s.Body} ILIKE @l{i}"))
-            + (units is null ? "" : " AND \"UnitId\" = ANY(@units)"));
-        var sql = "SELECT kind, ref_id FROM (" + string.Join(" UNION ALL ", parts) + $") x ORDER BY score DESC, kind, ref_id LIMIT {TextSearch.Candidates}";
-        var matches = await TextSearch.ReadAsync(db, sql, cmd =>
+        var terms = TextSearch.Terms(q.Text);
+        if (terms.Length == 0) return [];
+        return await TextSearch.RunAsync(db, q, (kind, before, limit) =>
         {
-            TextSearch.Add(cmd, "q", q.Text);
-            for (int i = 0; i < terms.Length; i++) TextSearch.Add(cmd, $"l{i}", TextSearch.LikePattern(terms[i]));
-            if (units is not null) TextSearch.Add(cmd, "units", units);
+            var (table, body) = Sources[kind];
+            var sql = $"SELECT \"Id\" FROM \"{table}\" WHERE "
+                      + string.Join(" AND ", terms.Select((t, i) => Condition(body, t, i)))
+                      + " AND \"Id\" < @before"
+                      + (units is null ? "" : " AND \"UnitId\" = ANY(@units)")
+                      + $" ORDER BY \"Id\" DESC LIMIT {limit}";
+            return TextSearch.ReadIdsAsync(db, sql, cmd =>
+            {
+                for (int i = 0; i < terms.Length; i++)
+                    TextSearch.Add(cmd, $"l{i}", terms[i].Length < 3 && !TextSearch.HasCase(terms[i]) ? terms[i] : TextSearch.LikePattern(terms[i]));
+                TextSearch.Add(cmd, "before", before);
+                if (units is not null) TextSearch.Add(cmd, "units", units);
+            }, ct);
         }, ct);
-        return await TextSearch.LoadAsync(db, q, matches, ct);
     }
+
+    /// <summary>
+    /// The test of one term. Three characters or more: LIKE/ILIKE on the indexed expression (the GIN index applies).
+    /// Shorter: an expression the index does not match, because pg_trgm extracts no trigram from such a pattern and a
+    /// GIN scan would read the whole index (≈ 1 s for one character over 560 000 reports); strpos for caseless terms.
+    /// </summary>
+    static string Condition(string body, string term, int i) => term.Length >= 3
+        ? $"{body} {(TextSearch.HasCase(term) ? "ILIKE" : "LIKE")} @l{i}"
+        : TextSearch.HasCase(term) ? $"({body} || '') ILIKE @l{i}" : $"strpos({body}, @l{i}) > 0";
 }

@@ -8,7 +8,7 @@ using Rectify.Core.Data;
 namespace Rectify.Hosting;
 
 /// <summary>
-/// Computed read models (a unit's ledger, round-wide figures) kept with their serialised JSON until the data behind
+/// Computed read models (a unit's ledger, round-wide figures, search results, similar problems) kept with their serialised JSON until the data behind
 /// them changes. Every write goes through <see cref="RectifyDb.SaveChangesAsync(bool, CancellationToken)"/> and appends
 /// an audit event in the same transaction, so the newest audit sequence — of one unit for a ledger, of the whole
 /// database for round figures — tells whether a cached copy is still current. The heads are kept in memory by

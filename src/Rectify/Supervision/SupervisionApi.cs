@@ -139,12 +139,19 @@ public static class SupervisionApi
         return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), withItems: true, ct));
     }
 
-    static async Task<IResult> Similar(long id, int? take, RectifyDb db, CancellationToken ct)
+    /// <summary>Kept per (problem, take, caller's scope) until any audit event is appended, like the search.</summary>
+    static async Task<IResult> Similar(long id, int? take, RectifyDb db, ReadCache cache, CancellationToken ct)
     {
         if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("举一反三比对仅供巡察办查看。");
         if (take is < 1 or > 100) return Guard.Invalid("take", "take 须在 1–100 之间。");
-        return TypedResults.Ok(await ProblemSimilarity.SimilarAsync(db, id, take ?? 10, ct));
+        var head = await ReadCache.HeadAsync(db, ct);
+        var cached = await cache.GetAsync($"similar|{id}|{take ?? 10}|{ReadCache.ScopeKey(db.Scope)}", head, async () =>
+        {
+            var similar = await ProblemSimilarity.SimilarAsync(db, id, take ?? 10, CancellationToken.None);
+            return ((IReadOnlyList<SimilarProblem>, object)?)(similar, similar);
+        });
+        return ReadCache.Json(cached!);
     }
 
     static async Task<IResult> Clusters(long id, double? threshold, RectifyDb db, CancellationToken ct)
@@ -230,7 +237,11 @@ public static class SupervisionApi
         return TypedResults.Ok(await CarryOver.HistoryAsync(db, id, ct));
     }
 
-    static async Task<IResult> Search(string? q, long? unitId, long? roundId, string? status, string? kind, int? take, RectifyDb db, CancellationToken ct)
+    /// <summary>
+    /// Results are kept per (query, filters, caller's scope) until any audit event is appended, like the figures: a
+    /// repeated search costs one read of the audit head.
+    /// </summary>
+    static async Task<IResult> Search(string? q, long? unitId, long? roundId, string? status, string? kind, int? take, RectifyDb db, ReadCache cache, CancellationToken ct)
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("跨单位检索仅供巡察办查看。");
         if (string.IsNullOrWhiteSpace(q)) return Guard.Invalid("q", "请输入检索词。");
@@ -248,7 +259,15 @@ public static class SupervisionApi
             if (k is null) return Guard.Invalid("kind", "类型只能是 problem、measure、report 或 rule。");
         }
         if (take is < 1 or > 200) return Guard.Invalid("take", "take 须在 1–200 之间。");
-        var search = TextSearch.For(db);
-        return TypedResults.Ok(await search.SearchAsync(db, new SearchQuery(q.Trim(), unitId, roundId, st, k, take ?? 50), ct));
+        var query = new SearchQuery(q.Trim(), unitId, roundId, st, k, take ?? 50);
+        var head = await ReadCache.HeadAsync(db, ct);
+        // The text goes last: it is the only free-form part of the key.
+        var key = $"search|{unitId}|{roundId}|{st}|{k}|{query.Take}|{ReadCache.ScopeKey(db.Scope)}|{query.Text}";
+        var cached = await cache.GetAsync(key, head, async () =>
+        {
+            var hits = await TextSearch.For(db).SearchAsync(db, query, CancellationToken.None);
+            return ((IReadOnlyList<SearchHit>, object)?)(hits, hits);
+        });
+        return ReadCache.Json(cached!);
     }
 }

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Core.Access;
+using Rectify.Core.Data;
+using Rectify.Core.Ledger;
+using Rectify.Core.Organisations;
+using Rectify.Core.Performance;
+using Rectify.Core.Supervision;
+using Rectify.Tests.Support;
+
+namespace Rectify.Tests.Supervision;
+
+/// <summary>
+/// Full-text search on a generated province against an independent LIKE query per kind: the same rows, in the documented
+/// order (problems, measures, reports, rules; newest first within a kind), cut at take; with kind, status and unit
+/// filters; and within the caller's scope.
+/// </summary>
+public class SearchTests
+{
+    public static TheoryData<string> Providers => TestDatabases.Providers;
+
+    /// <summary>Terms of 1–2 characters (scan), of 3+ (trigram index), two terms, a term that occurs nowhere.</summary>
+    static readonly string[] Queries = ["车", "整改", "食堂", "资金", "公务接待", "台账记录不完整", "整改推进", "专项资金 凭证", "合同 万元", "管理办法", "小金库"];
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Search_GeneratedProvince_EqualsIndependentLikeQuery_WithFilters(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        await app.SeedWorldAsync();
+        GeneratedProvince g;
+        await using (var db = app.Open())
+            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 4, ProblemsPerUnit: 10, MeasuresPerProblem: 2, Weeks: 3, Seed: 5));
+        var admin = await app.ClientFor("admin");
+        long someUnit;
+        await using (var db = app.Open())
+            someUnit = await db.Inspections.Where(i => i.RoundId == g.RoundId).OrderBy(i => i.Id).Select(i => i.UnitId).Skip(1).FirstAsync();
+
+        var compared = 0;
+        var kindsSeen = new HashSet<string>();
+        foreach (var text in Queries)
+            foreach (var (filter, kind, status, unit, take) in new (string, SearchKind?, MeasureStatus?, long?, int)[]
+            {
+                ("", null, null, null, 200),
+                ("", null, null, null, 7),
+                ("&kind=measure", SearchKind.Measure, null, null, 200),
+                ("&kind=report", SearchKind.Report, null, null, 30),
+                ("&kind=rule", SearchKind.Rule, null, null, 200),
+                ("&status=in_progress", null, MeasureStatus.InProgress, null, 200),
+                ("&kind=problem&status=not_started", SearchKind.Problem, MeasureStatus.NotStarted, null, 200),
+                ("&kind=measure&status=rectified", SearchKind.Measure, MeasureStatus.Rectified, null, 5),
+                ($"&unitId={someUnit}", null, null, someUnit, 200),
+            })
+            {
+                var got = await Hits(admin, $"/api/search?q={Uri.EscapeDataString(text)}{filter}&take={take}");
+                await using var db = app.Open(CallerScope.System);
+                var expected = await ExpectedAsync(db, text, kind, status, unit is null ? null : [unit.Value], take);
+                Assert.True(expected.SequenceEqual(got), $"{provider} q={text}{filter}&take={take}: expected {expected.Count} [{string.Join(", ", expected.Take(8))}…], got {got.Count} [{string.Join(", ", got.Take(8))}…]");
+                compared += got.Count;
+                kindsSeen.UnionWith(got.Select(h => h.Split(':')[0]));
+            }
+        // The comparison saw real results, with every kind among them.
+        Assert.True(compared > 300, $"only {compared} hits compared");
+        Assert.Equal(["measure", "problem", "report", "rule"], kindsSeen.Order());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Search_OfficeUser_SeesOnlyTheUnitsItSupervises(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        await app.SeedWorldAsync();
+        GeneratedProvince g;
+        await using (var db = app.Open())
+        {
+            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 3, ProblemsPerUnit: 6, MeasuresPerProblem: 2, Weeks: 2, Seed: 9));
+            var genOffice = await db.Organisations.SingleAsync(o => o.Kind == OrganisationKind.Office && o.Name.Contains("生成"));
+            await Users.AddAsync(db, "gen-office", Role.Office, TestApp.Password, null, genOffice.Id);
+            var other = new Organisation { Kind = OrganisationKind.Office, Name = "市委巡察办" };
+            db.Organisations.Add(other);
+            await db.SaveChangesAsync();
+            await Users.AddAsync(db, "office2", Role.Office, TestApp.Password, null, other.Id);
+        }
+        long[] genUnits;
+        await using (var db = app.Open(CallerScope.System))
+            genUnits = [.. await db.Inspections.Where(i => i.RoundId == g.RoundId).Select(i => i.UnitId).ToListAsync()];
+        var admin = await app.ClientFor("admin");
+        var genOfficeClient = await app.ClientFor("gen-office");
+        var office2 = await app.ClientFor("office2");
+        foreach (var text in new[] { "整改", "资金", "公务接待", "落实整改措施" })
+        {
+            var url = $"/api/search?q={Uri.EscapeDataString(text)}&take=200";
+            // The admin's answer first, so a scope-blind result cache would hand it to the others.
+            var all = await Hits(admin, url);
+            await using var db = app.Open(CallerScope.System);
+            Assert.Equal(await ExpectedAsync(db, text, null, null, null, 200), all);
+            Assert.Equal(await ExpectedAsync(db, text, null, null, genUnits, 200), await Hits(genOfficeClient, url));
+            Assert.Empty(await Hits(office2, url));
+            // A unit filter outside the caller's scope gives nothing, not that unit's rows.
+            Assert.Empty(await Hits(office2, url + $"&unitId={genUnits[0]}"));
+        }
+        // Unit users may not search across units at all.
+        await HttpAssert.Problem(await (await app.ClientFor("unit_admin-a")).GetAsync("/api/search?q=整改"), 403);
+    }
+
+    static async Task<List<string>> Hits(HttpClient c, string url) =>
+        [.. (await HttpAssert.Ok<JsonElement>(await c.GetAsync(url))).EnumerateArray().Select(h => $"{h.GetProperty("kind").GetString()}:{h.GetProperty("id").GetInt64()}")];
+
+    /// <summary>
+    /// The expected hits computed independently: one LIKE query per kind on the same text (both columns joined by a
+    /// space), every term required, problems' status derived by the status rules from their measures.
+    /// </summary>
+    static async Task<List<string>> ExpectedAsync(RectifyDb db, string text, SearchKind? kind, MeasureStatus? status, long[]? units, int take)
+    {
+        var terms = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var problems = db.Problems.AsQueryable();
+        var measures = db.Measures.AsQueryable();
+        var reports = db.ProgressReports.AsQueryable();
+        var rules = db.Rules.AsQueryable();
+        foreach (var t in terms)
+        {
+            var like = "%" + t + "%";
+            problems = problems.Where(p => EF.Functions.Like((p.Title ?? "") + " " + (p.Description ?? ""), like));
+            measures = measures.Where(m => EF.Functions.Like((m.Text ?? "") + " " + (m.Progress ?? ""), like));
+            reports = reports.Where(r => EF.Functions.Like((r.Done ?? "") + " " + (r.NextStep ?? ""), like));
+            rules = rules.Where(r => EF.Functions.Like((r.Title ?? "") + " " + (r.Reference ?? ""), like));
+        }
+        if (units is not null)
+        {
+            problems = problems.Where(p => units.Contains(p.UnitId));
+            measures = measures.Where(m => units.Contains(m.UnitId));
+            reports = reports.Where(r => units.Contains(r.UnitId));
+            rules = rules.Where(r => units.Contains(r.UnitId));
+        }
+        var result = new List<string>();
+        if (kind is null or SearchKind.Problem)
+        {
+            var rows = await problems.Select(p => new GetRoundFigures.ProblemRow(p.Id, p.UnitId, p.InspectionId, p.StatedStatus)).ToListAsync();
+            var ids = rows.Select(r => r.Id).ToList();
+            var ms = await db.Measures.Where(m => ids.Contains(m.ProblemId)).Select(m => new GetRoundFigures.MeasureRow(m.ProblemId, m.Status)).ToListAsync();
+            var statuses = GetRoundFigures.DeriveStatuses(rows, ms);
+            result.AddRange(ids.Where(id => status is null || statuses[id] == status).OrderDescending().Select(id => $"problem:{id}"));
+        }
+        if (kind is null or SearchKind.Measure)
+            result.AddRange((await measures.Where(m => status == null || m.Status == status).Select(m => m.Id).ToListAsync()).OrderDescending().Select(id => $"measure:{id}"));
+        if (kind is null or SearchKind.Report)
+        {
+            var withStatus = reports.Join(db.Measures, r => r.MeasureId, m => m.Id, (r, m) => new { r.Id, m.Status });
+            result.AddRange((await withStatus.Where(x => status == null || x.Status == status).Select(x => x.Id).ToListAsync()).OrderDescending().Select(id => $"report:{id}"));
+        }
+        if ((kind is null or SearchKind.Rule) && status is null)
+            result.AddRange((await rules.Select(r => r.Id).ToListAsync()).OrderDescending().Select(id => $"rule:{id}"));
+        return [.. result.Take(take)];
+    }
+}
