@@ -27,6 +27,9 @@ public static class Database
             services.AddDbContext<SqliteRectifyDb>(o => Configure(o, location));
             services.AddScoped<RectifyDb>(sp => sp.GetRequiredService<SqliteRectifyDb>());
         }
+        // Group commit of the API's weekly reports: one writer per server and database.
+        services.AddSingleton(sp => new Workflow.ReportWriter(location, sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<Workflow.ReportWriter>>()));
         return services;
     }
 

@@ -13,7 +13,7 @@ public sealed class SqliteRectifyDb(DbContextOptions<SqliteRectifyDb> options, C
     static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
     /// <summary>One in-process queue of writers per database file.</summary>
-    protected override async Task<IDisposable?> EnterWriteAsync(CancellationToken ct)
+    protected internal override async Task<IDisposable?> EnterWriteAsync(CancellationToken ct)
     {
         var gate = Gates.GetOrAdd(Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
@@ -33,7 +33,7 @@ public sealed class PostgresRectifyDb(DbContextOptions<PostgresRectifyDb> option
     public override string ProviderName => "postgresql";
 
     /// <summary>Transaction-scoped advisory lock: one audit-chain writer at a time across all app servers.</summary>
-    protected override Task LockAuditChainAsync(CancellationToken ct) =>
+    protected internal override Task LockAuditChainAsync(CancellationToken ct) =>
         Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7170917)", ct);
 }
 

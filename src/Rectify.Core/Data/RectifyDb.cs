@@ -29,6 +29,15 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
 
     public CallerScope Scope { get; }
 
+    /// <summary>
+    /// Group commit (<see cref="Workflow.ReportWriter"/>): the user each pending row is saved for. A row not in the map
+    /// is audited under <see cref="Scope"/>. Keyed by reference.
+    /// </summary>
+    internal Dictionary<object, CallerScope>? Actors { get; set; }
+
+    /// <summary>The caller holds the audit-chain lock in its open transaction: saves inside it do not take it again.</summary>
+    internal bool ChainLocked { get; set; }
+
     /// <summary>Users, tokens or organisations were changed inside a transaction the caller commits (see <see cref="AccessVersion"/>).</summary>
     internal bool AccessChangedInTransaction { get; set; }
     public abstract string ProviderName { get; }
@@ -249,7 +258,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
         try
         {
-            await LockAuditChainAsync(ct);
+            if (!ChainLocked) await LockAuditChainAsync(ct);
             var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
             // Generated ids are known now; take the "after" pictures, then mark the rows saved so the audit save
             // below writes only the events.
@@ -265,9 +274,10 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
                 for (int i = 0; i < pending.Count; i++)
                 {
                     var (entry, action, before) = pending[i];
+                    var actor = Actors is not null && Actors.TryGetValue(entry.Entity, out var a) ? a : Scope;
                     var ev = new AuditEvent
                     {
-                        Sequence = ++seq, At = now, UserId = Scope.UserId, UserName = Scope.UserName,
+                        Sequence = ++seq, At = now, UserId = actor.UserId, UserName = actor.UserName,
                         EntityType = entry.Metadata.ClrType.Name, EntityId = (entry.Entity as Entity)?.Id,
                         Action = action, Before = before, After = afters[i],
                         UnitId = UnitOf(entry.Entity), PreviousHash = prev, Hash = "",
@@ -308,16 +318,20 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     internal Task<int> SaveWithoutAuditAsync(CancellationToken ct) => base.SaveChangesAsync(true, ct);
 
     /// <summary>Appends an audit event that records an action rather than a row change (a refused approval, a lint override).</summary>
-    public async Task RecordAsync(string entityType, long? entityId, string action, object? details, long? unitId, CancellationToken ct = default)
+    public Task RecordAsync(string entityType, long? entityId, string action, object? details, long? unitId, CancellationToken ct = default) =>
+        RecordAsync(entityType, entityId, action, details, unitId, Scope, ct);
+
+    /// <summary>The same, for <paramref name="actor"/> (group commit: one context writes for many users).</summary>
+    internal async Task RecordAsync(string entityType, long? entityId, string action, object? details, long? unitId, CallerScope actor, CancellationToken ct)
     {
         var own = Database.CurrentTransaction is null;
         using var gate = own ? await EnterWriteAsync(ct) : null;
         await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
-        await LockAuditChainAsync(ct);
+        if (!ChainLocked) await LockAuditChainAsync(ct);
         var last = await AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
         var ev = new AuditEvent
         {
-            Sequence = (last?.Sequence ?? 0) + 1, At = _clock.GetUtcNow().UtcDateTime, UserId = Scope.UserId, UserName = Scope.UserName,
+            Sequence = (last?.Sequence ?? 0) + 1, At = _clock.GetUtcNow().UtcDateTime, UserId = actor.UserId, UserName = actor.UserName,
             EntityType = entityType, EntityId = entityId, Action = action,
             After = details is null ? null : JsonSerializer.Serialize(details, AuditJson), UnitId = unitId,
             PreviousHash = last?.Hash ?? AuditEvent.GenesisHash, Hash = "",
@@ -333,10 +347,10 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     /// that finds the database locked sleeps in SQLite's busy handler for up to 100 ms a try, which under many
     /// concurrent writers dominates latency; a FIFO queue in the process does not sleep). Null when not needed.
     /// </summary>
-    protected virtual Task<IDisposable?> EnterWriteAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
+    protected internal virtual Task<IDisposable?> EnterWriteAsync(CancellationToken ct) => Task.FromResult<IDisposable?>(null);
 
     /// <summary>Serialises writers of the audit chain across processes. SQLite's write transactions already do.</summary>
-    protected virtual Task LockAuditChainAsync(CancellationToken ct) => Task.CompletedTask;
+    protected internal virtual Task LockAuditChainAsync(CancellationToken ct) => Task.CompletedTask;
 
     static string Action(EntityState s) => s switch
     {

@@ -8,10 +8,17 @@ public sealed record WeeklyReportInput(string Done, int Percent, string? NextSte
 
 /// <summary>
 /// 周汇报: the measure's 责任人 (or the unit office) reports on one week: what was done, percent complete, next step,
-/// evidence already uploaded. The same idempotency key returns the report stored the first time.
+/// evidence already uploaded. The same idempotency key returns the report stored the first time. The API's submissions
+/// go through <see cref="ReportWriter"/> (group commit), which makes the same checks for a whole batch at once.
 /// </summary>
 public sealed class SubmitWeeklyReport(RectifyDb db, TimeProvider clock, WorkflowSettings settings)
 {
+    internal static readonly Refusal NotOwner = new(403, "只有该措施的责任人或本单位整改办可以提交周汇报。");
+    internal static readonly Refusal FutureWeek = new(400, "不能提交未来周次的周汇报。", "week");
+    internal static readonly Refusal BadPercent = new(400, "完成百分比须在 0–100 之间。", "percent");
+    internal static readonly Refusal BadEvidence = new(400, "附件必须是本措施已上传的佐证材料。", "evidenceIds");
+    internal static readonly Refusal KeyReused = new(409, "该幂等键已用于另一份提交，请换一个 Idempotency-Key。", "idempotencyKey");
+
     public async Task<Outcome<ProgressReport>> RunAsync(long measureId, WeeklyReportInput input, CancellationToken ct = default)
     {
         var m = await db.Measures.FirstOrDefaultAsync(x => x.Id == measureId, ct);
@@ -22,18 +29,18 @@ public sealed class SubmitWeeklyReport(RectifyDb db, TimeProvider clock, Workflo
         var user = await WorkflowAccess.CallerAsync(db, ct);
         if (user is null || !WorkflowAccess.MayActFor(user, m))
             return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "report",
-                new Refusal(403, "只有该措施的责任人或本单位整改办可以提交周汇报。"), ct);
+                NotOwner, ct);
         var now = clock.GetUtcNow();
         var calendar = new WeekCalendar(settings);
         var week = WeekCalendar.WeekOf(input.Week ?? calendar.Today(now));
         if (week > calendar.WeekOf(now))
-            return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "report", new Refusal(400, "不能提交未来周次的周汇报。", "week"), ct);
+            return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "report", FutureWeek, ct);
         if (input.Percent is < 0 or > 100)
-            return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "report", new Refusal(400, "完成百分比须在 0–100 之间。", "percent"), ct);
+            return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "report", BadPercent, ct);
         var ids = input.EvidenceIds ?? [];
         var files = ids.Length == 0 ? [] : await db.EvidenceFiles.Where(f => ids.Contains(f.Id) && f.MeasureId == m.Id).ToListAsync(ct);
         if (files.Count != ids.Distinct().Count())
-            return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "report", new Refusal(400, "附件必须是本措施已上传的佐证材料。", "evidenceIds"), ct);
+            return await WorkflowAccess.RefuseAsync(db, nameof(Measure), m.Id, m.UnitId, "report", BadEvidence, ct);
 
         var report = new ProgressReport
         {
@@ -65,5 +72,5 @@ public sealed class SubmitWeeklyReport(RectifyDb db, TimeProvider clock, Workflo
     Outcome<ProgressReport> Same(ProgressReport earlier, Measure m) =>
         earlier.MeasureId == m.Id && earlier.AuthorUserId == db.Scope.UserId
             ? earlier
-            : new Refusal(409, "该幂等键已用于另一份提交，请换一个 Idempotency-Key。", "idempotencyKey");
+            : KeyReused;
 }

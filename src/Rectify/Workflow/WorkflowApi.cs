@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rectify.Access;
+using Rectify.Core.Access;
 using Rectify.Core.Data;
 using Rectify.Ledger;
 using Rectify.Core.Workflow;
@@ -90,14 +91,17 @@ public static class WorkflowApi
 
     // Weekly reports
 
-    static async Task<IResult> SubmitReport(long id, ReportRequest req, HttpRequest http, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
+    /// <summary>
+    /// No database work here: the submission is queued for <see cref="ReportWriter"/>, which checks and stores it with
+    /// others in one transaction and answers after the commit (201; 200 for a key stored before).
+    /// </summary>
+    static async Task<IResult> SubmitReport(long id, ReportRequest req, HttpRequest http, CallerScope scope, ReportWriter writer, IOptionsMonitor<WorkflowSettings> s, CancellationToken ct)
     {
         var key = http.Headers["Idempotency-Key"].FirstOrDefault() ?? req.IdempotencyKey;
-        var existed = key is not null && await db.ProgressReports.AnyAsync(r => r.IdempotencyKey == key, ct);
-        var outcome = await new SubmitWeeklyReport(db, clock, s.Value).RunAsync(id, new WeeklyReportInput(req.Done, req.Percent, req.NextStep, req.Week, req.EvidenceIds, key), ct);
+        var outcome = await writer.SubmitAsync(id, new WeeklyReportInput(req.Done, req.Percent, req.NextStep, req.Week, req.EvidenceIds, key), scope, s.CurrentValue, ct);
         if (outcome.Refused is { } r) return Refused(r);
-        var dto = ReportDto.From(outcome.Value!);
-        return existed ? TypedResults.Ok(dto) : TypedResults.Created($"/api/measures/{id}/reports", dto);
+        var dto = ReportDto.From(outcome.Value!.Report);
+        return outcome.Value.Existed ? TypedResults.Ok(dto) : TypedResults.Created($"/api/measures/{id}/reports", dto);
     }
 
     static async Task<IResult> ListReports(long id, RectifyDb db, CancellationToken ct)
