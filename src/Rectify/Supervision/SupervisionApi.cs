@@ -140,12 +140,13 @@ public static class SupervisionApi
     }
 
     /// <summary>Kept per (problem, take, caller's scope) until any audit event is appended, like the search.</summary>
-    static async Task<IResult> Similar(long id, int? take, RectifyDb db, ReadCache cache, CancellationToken ct)
+    static async Task<IResult> Similar(long id, int? take, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("举一反三比对仅供巡察办查看。");
         if (take is < 1 or > 100) return Guard.Invalid("take", "take 须在 1–100 之间。");
-        var head = await ReadCache.HeadAsync(db, ct);
+        await heads.EnsureCurrentAsync(ct);
+        var head = heads.Global;
         var cached = await cache.GetAsync($"similar|{id}|{take ?? 10}|{ReadCache.ScopeKey(db.Scope)}", head, async () =>
         {
             var similar = await ProblemSimilarity.SimilarAsync(db, id, take ?? 10, CancellationToken.None);
@@ -241,7 +242,7 @@ public static class SupervisionApi
     /// Results are kept per (query, filters, caller's scope) until any audit event is appended, like the figures: a
     /// repeated search costs one read of the audit head.
     /// </summary>
-    static async Task<IResult> Search(string? q, long? unitId, long? roundId, string? status, string? kind, int? take, RectifyDb db, ReadCache cache, CancellationToken ct)
+    static async Task<IResult> Search(string? q, long? unitId, long? roundId, string? status, string? kind, int? take, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("跨单位检索仅供巡察办查看。");
         if (string.IsNullOrWhiteSpace(q)) return Guard.Invalid("q", "请输入检索词。");
@@ -260,7 +261,8 @@ public static class SupervisionApi
         }
         if (take is < 1 or > 200) return Guard.Invalid("take", "take 须在 1–200 之间。");
         var query = new SearchQuery(q.Trim(), unitId, roundId, st, k, take ?? 50);
-        var head = await ReadCache.HeadAsync(db, ct);
+        await heads.EnsureCurrentAsync(ct);
+        var head = heads.Global;
         // The text goes last: it is the only free-form part of the key.
         var key = $"search|{unitId}|{roundId}|{st}|{k}|{query.Take}|{ReadCache.ScopeKey(db.Scope)}|{query.Text}";
         var cached = await cache.GetAsync(key, head, async () =>
