@@ -15,9 +15,8 @@ public static class LedgerToDocument
     /// Reads only the columns the document needs and builds the document directly, with the numbering and the problem
     /// statuses of <see cref="GetLedger"/> (same order, same <see cref="StatusRules"/>): the ledger view next to the
     /// document doubled the memory of a large export (240 000 measures: 608 MB peak).
-    /// <paramref name="deadlines"/> is not needed by the document (no deadline lights in it); kept for the callers.
     /// </remarks>
-    public static async Task<LedgerDocument?> RunAsync(RectifyDb db, long inspectionId, DeadlineSettings deadlines, CancellationToken ct = default)
+    public static async Task<LedgerDocument?> RunAsync(RectifyDb db, long inspectionId, CancellationToken ct = default)
     {
         var inspection = await db.Inspections.AsNoTracking().Include(i => i.FeedbackDocuments).FirstOrDefaultAsync(i => i.Id == inspectionId, ct);
         if (inspection is null) return null;
@@ -71,8 +70,7 @@ public static class LedgerToDocument
                         SupportingDepartments = [.. m.SupportingDepartmentIds.Select(id => Name(departments, id) ?? "").Where(n => n.Length > 0)],
                         Owner = Name(people, m.OwnerId), Deadline = m.Deadline, Status = m.Status, Progress = m.Progress, Remarks = m.Remarks,
                     });
-                // As GetLedger: a problem without measures keeps its stated status; otherwise the status follows from its measures.
-                var status = lp.Measures.Count == 0 && p.StatedStatus is { } stated ? stated : StatusRules.DeriveProblemStatus(measures[p.Id].Select(m => m.Status));
+                var status = StatusRules.ProblemStatus(p.StatedStatus, measures[p.Id].Select(m => m.Status));
                 lp.Status = status;
                 lp.Result = StatusRules.Wording(status);
                 lc.Problems.Add(lp);

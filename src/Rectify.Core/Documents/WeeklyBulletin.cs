@@ -130,7 +130,7 @@ public sealed class WeeklyBulletin(RectifyDb db, TimeProvider clock, WorkflowSet
         var problemStatuses = problems.Select(p =>
         {
             var own = measures.Where(m => m.ProblemId == p.Id && statusByMeasure.ContainsKey(m.Id)).Select(m => statusByMeasure[m.Id]).ToList();
-            return own.Count == 0 && p.StatedStatus is { } stated ? stated : StatusRules.DeriveProblemStatus(own);
+            return StatusRules.ProblemStatus(p.StatedStatus, own);
         });
         var figures = new BulletinFigures(StatusRules.Count(problemStatuses), atEnd.Count, atEnd.Count(x => StatusRules.IsCompleted(x.Status)),
             completedThisWeek, closed.Count, overdue.Count, newlyOverdue, missing.Count, reportStates.Count(r => r.State == ReportState.Late));

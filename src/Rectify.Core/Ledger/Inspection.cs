@@ -97,7 +97,7 @@ public sealed class Problem : Entity, IUnitOwned
     public List<Measure> Measures { get; set; } = [];
 
     /// <summary>The problem's status: derived from its measures (StatusRules), or the stated one while it has none.</summary>
-    public MeasureStatus Status => Measures.Count == 0 && StatedStatus is { } s ? s : StatusRules.DeriveProblemStatus(Measures.Select(m => m.Status));
+    public MeasureStatus Status => StatusRules.ProblemStatus(StatedStatus, Measures.Select(m => m.Status));
 }
 
 /// <summary>整改措施: text, mode, who is responsible, deadline and status.</summary>

@@ -56,7 +56,7 @@ public static class GetLedger
                     m.LeaderId, Name(people, m.LeaderId), m.LeadDepartmentId, Name(departments, m.LeadDepartmentId), m.SupportingDepartmentIds,
                     m.SupportingDepartmentIds.Select(id => Name(departments, id) ?? "").ToList(), m.OwnerId, Name(people, m.OwnerId),
                     m.Deadline, m.OriginalDeadline, m.Status, StatusRules.Wording(m.Status), StatusRules.IsCompleted(m.Status), m.Progress, m.Remarks, m.Version)).ToList();
-                var status = mv.Count == 0 && p.StatedStatus is { } stated ? stated : StatusRules.DeriveProblemStatus(mv.Select(m => m.Status));
+                var status = StatusRules.ProblemStatus(p.StatedStatus, mv.Select(m => m.Status));
                 allStatuses.Add(status);
                 problemViews.Add(new ProblemView(p.Id, p.CategoryId, pi.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Ordinal, p.Title, p.Description, p.Goal,
                     p.MeasuresPreamble, p.Outcome, status, StatusRules.Wording(status), StatusRules.IsCompleted(status), p.Version, mv));

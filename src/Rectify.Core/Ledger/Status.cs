@@ -72,6 +72,16 @@ public static class StatusRules
     };
 
     /// <summary>
+    /// A problem's status: derived from its measures' statuses, or the status stated for it (imported from a notice)
+    /// while it has no measures.
+    /// </summary>
+    public static MeasureStatus ProblemStatus(MeasureStatus? stated, IEnumerable<MeasureStatus> measures)
+    {
+        var list = measures as IReadOnlyCollection<MeasureStatus> ?? measures.ToList();
+        return list.Count == 0 && stated is { } s ? s : DeriveProblemStatus(list);
+    }
+
+    /// <summary>
     /// A problem is as far as its least advanced measure. A problem with no measures yet has not started.
     /// Completed problems whose measures include a 长期坚持 one are 已整改，长期坚持.
     /// </summary>

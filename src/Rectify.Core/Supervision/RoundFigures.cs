@@ -103,7 +103,7 @@ public static class GetRoundFigures
             list.Add((status, count));
         }
         foreach (var m in masks) Add(m.UnitId, StatusRules.DeriveProblemStatus(StatusesOf(m.Mask)), m.Count);
-        foreach (var p in stated) Add(p.UnitId, p.StatedStatus ?? StatusRules.DeriveProblemStatus([]), p.Count);
+        foreach (var p in stated) Add(p.UnitId, StatusRules.ProblemStatus(p.StatedStatus, []), p.Count);
         static IEnumerable<MeasureStatus> Expand(List<(MeasureStatus Status, int Count)>? list) =>
             list is null ? [] : list.SelectMany(x => Enumerable.Repeat(x.Status, x.Count));
 
@@ -210,9 +210,7 @@ public static class GetRoundFigures
     public static Dictionary<long, MeasureStatus> DeriveStatuses(IEnumerable<ProblemRow> problems, IEnumerable<MeasureRow> measures)
     {
         var byProblem = measures.GroupBy(m => m.ProblemId).ToDictionary(g => g.Key, g => g.Select(m => m.Status).Distinct().ToList());
-        return problems.ToDictionary(p => p.Id, p => byProblem.TryGetValue(p.Id, out var ms)
-            ? StatusRules.DeriveProblemStatus(ms)
-            : p.StatedStatus ?? StatusRules.DeriveProblemStatus([]));
+        return problems.ToDictionary(p => p.Id, p => StatusRules.ProblemStatus(p.StatedStatus, byProblem.GetValueOrDefault(p.Id) ?? []));
     }
 
     /// <summary>An inspection as it stood at a past instant: which unit, which round, when fed back.</summary>

@@ -15,7 +15,7 @@ public sealed record SubmitDocumentInput(OwedDocument Kind, string? FileName, St
 /// review chain (联审), fixed at submission. Refused while a version is under review or once one was accepted; a returned
 /// version may be followed by a new one. Only DOCX and PDF are accepted, recognised by their bytes.
 /// </summary>
-public sealed class SubmitDocument(RectifyDb db, TimeProvider clock, WorkflowSettings settings, DeadlineSettings deadlines)
+public sealed class SubmitDocument(RectifyDb db, TimeProvider clock, WorkflowSettings settings)
 {
     const string Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -71,7 +71,7 @@ public sealed class SubmitDocument(RectifyDb db, TimeProvider clock, WorkflowSet
 
     async Task<CheckedFile> GenerateAsync(Inspection inspection, InspectionRound round, OwedDocument kind, CancellationToken ct)
     {
-        var ledger = await LedgerToDocument.RunAsync(db, inspection.Id, deadlines, ct)
+        var ledger = await LedgerToDocument.RunAsync(db, inspection.Id, ct)
                      ?? throw new DomainRuleException("检查不存在或无权访问。", "inspectionId");
         var office = await db.Organisations.IgnoreQueryFilters().Where(o => o.Id == round.OfficeId).Select(o => o.Name).FirstOrDefaultAsync(ct);
         var options = new RenderOptions

@@ -28,11 +28,11 @@ public static class ExportApi
         ["md"] = ("整改情况通报.md", "text/markdown; charset=utf-8"),
     };
 
-    static async Task<IResult> Export(long id, string? to, RectifyDb db, IOptionsSnapshot<DeadlineSettings> deadlines, CancellationToken ct)
+    static async Task<IResult> Export(long id, string? to, RectifyDb db, CancellationToken ct)
     {
         var format = (to ?? "xlsx").Trim().ToLowerInvariant();
         if (!Formats.TryGetValue(format, out var f)) return Guard.Invalid("to", "导出格式只能是 xlsx、docx、html 或 md。");
-        var doc = await LedgerToDocument.RunAsync(db, id, deadlines.Value, ct);
+        var doc = await LedgerToDocument.RunAsync(db, id, ct);
         if (doc is null) return Guard.NotFound("检查");
         var stream = new MemoryStream();
         try

@@ -4,7 +4,6 @@ using Rectify.Cli;
 using Rectify.Core.Data;
 using Rectify.Core.Documents;
 using Rectify.Core.Import;
-using Rectify.Core.Ledger;
 
 namespace Rectify.Documents;
 
@@ -33,7 +32,7 @@ public static class NoticeCommand
             await using var ctx = Database.Open(location);
             var inspectionId = p.GetValue(id);
             return await RenderCommand.WriteAsync(
-                async () => await LedgerToDocument.RunAsync(ctx, inspectionId, new DeadlineSettings(), ct)
+                async () => await LedgerToDocument.RunAsync(ctx, inspectionId, ct)
                             ?? throw new ImportException($"找不到编号为 {inspectionId} 的检查。"),
                 p.GetValue(to)!, p.GetValue(output)!, p.GetValue(kind) ?? "notice", p.GetValue(overrideLint), p.GetValue(recipient),
                 async lint =>

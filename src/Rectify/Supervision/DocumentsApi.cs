@@ -72,7 +72,7 @@ public static class DocumentsApi
     static async Task<IResult> InspectionDocuments(long id, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct) =>
         await Deadlines(db, clock, s, d).InspectionAsync(id, ct) is { } view ? TypedResults.Ok(view) : Guard.NotFound("检查");
 
-    static async Task<IResult> Upload(long id, HttpRequest http, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct)
+    static async Task<IResult> Upload(long id, HttpRequest http, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         // Another unit's inspection is a 404 before the body is read.
         if (!await db.Inspections.AnyAsync(i => i.Id == id, ct)) return Guard.NotFound("检查");
@@ -83,14 +83,14 @@ public static class DocumentsApi
         var note = form["note"].FirstOrDefault();
         if (note is { Length: > 2000 }) return Guard.Invalid("note", "报送说明过长。");
         await using var stream = file.OpenReadStream();
-        return Created(await new SubmitDocument(db, clock, s.Value, d.Value).RunAsync(id, new SubmitDocumentInput(kind, file.FileName, stream, note), ct));
+        return Created(await new SubmitDocument(db, clock, s.Value).RunAsync(id, new SubmitDocumentInput(kind, file.FileName, stream, note), ct));
     }
 
-    static async Task<IResult> Generate(long id, GenerateDocumentBody req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, IOptionsSnapshot<DeadlineSettings> d, CancellationToken ct)
+    static async Task<IResult> Generate(long id, GenerateDocumentBody req, RectifyDb db, TimeProvider clock, IOptionsSnapshot<WorkflowSettings> s, CancellationToken ct)
     {
         if (!await db.Inspections.AnyAsync(i => i.Id == id, ct)) return Guard.NotFound("检查");
         if (OwedDocuments.Parse(req.Kind) is not { } kind) return Guard.Invalid("kind", "文稿类型 kind 只能是 plan（整改方案）、report（整改情况报告）或 disclosure（整改情况通报）。");
-        return Created(await new SubmitDocument(db, clock, s.Value, d.Value).RunAsync(id, new SubmitDocumentInput(kind, null, null, req.Note), ct));
+        return Created(await new SubmitDocument(db, clock, s.Value).RunAsync(id, new SubmitDocumentInput(kind, null, null, req.Note), ct));
     }
 
     static IResult Created(Outcome<RectificationDocument> outcome) => outcome.Refused is { } r ? WorkflowApi.Refused(r)
