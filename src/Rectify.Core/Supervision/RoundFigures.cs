@@ -65,9 +65,6 @@ public static class GetRoundFigures
     {
         if (q.AsOf is not null)
             return (await RunAsync(db, q, ct)) with { Unfinished = [], BasicallyCompleted = [] };
-        string? roundName = null;
-        if (q.RoundId is { } rid)
-            roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
         var inspections = Inspections(db, q);
         var inspectionIds = inspections.Select(i => i.Id);
         // Per problem with measures: the sum of the distinct powers of two of its measures' statuses, i.e. a bit set
@@ -107,24 +104,45 @@ public static class GetRoundFigures
         static IEnumerable<MeasureStatus> Expand(List<(MeasureStatus Status, int Count)>? list) =>
             list is null ? [] : list.SelectMany(x => Enumerable.Repeat(x.Status, x.Count));
 
-        var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var (figures, problemQuery) = CurrentOutcomeFigures(db, inspectionIds);
+        return await ReportAsync(db, q, unitIds, u => Expand(statuses.GetValueOrDefault(u)), figures,
+            async ids => [.. await problemQuery.Where(id => ids.Contains(id)).ToListAsync(ct)], [], ct);
+    }
+
+    /// <summary>The outcome figures of the selected inspections' problems and measures, and the query of those problems' ids.</summary>
+    static (IQueryable<OutcomeFigure> Figures, IQueryable<long> ProblemIds) CurrentOutcomeFigures(RectifyDb db, IQueryable<long> inspectionIds)
+    {
         var problemQuery = db.Problems.Where(p => inspectionIds.Contains(p.InspectionId)).Select(p => p.Id);
         var measureQuery = db.Measures.Where(m => inspectionIds.Contains(m.InspectionId)).Select(m => m.Id);
-        var figures = db.OutcomeFigures.Where(f => (f.ProblemId != null && problemQuery.Contains(f.ProblemId.Value)) || (f.MeasureId != null && measureQuery.Contains(f.MeasureId.Value)));
-        var outcomes = await OutcomesAsync(db, figures, unitIds, async ids =>
-            [.. await problemQuery.Where(id => ids.Contains(id)).ToListAsync(ct)], null, ct);
+        return (db.OutcomeFigures.Where(f => (f.ProblemId != null && problemQuery.Contains(f.ProblemId.Value)) || (f.MeasureId != null && measureQuery.Contains(f.MeasureId.Value))),
+            problemQuery);
+    }
 
+    /// <summary>
+    /// The report from the problem statuses of each unit: the round's name, unit names, outcome totals, the figures per
+    /// unit (lowest rate first) and in total, and the unfinished and basically completed items. Every selected problem
+    /// belongs to one of <paramref name="unitIds"/> (a problem's unit is its inspection's).
+    /// </summary>
+    static async Task<RoundFiguresReport> ReportAsync(RectifyDb db, FigureQuery q, List<long> unitIds, Func<long, IEnumerable<MeasureStatus>> statusesOfUnit,
+        IQueryable<OutcomeFigure> figures, Func<List<long>, Task<HashSet<long>>> selectedAmong, List<FigureItem> items, CancellationToken ct)
+    {
+        string? roundName = null;
+        if (q.RoundId is { } rid)
+            roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
+        var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var outcomes = await OutcomesAsync(db, figures, unitIds, selectedAmong, q.AsOf is { } day ? FigureQuery.Cutoff(day) : null, ct);
         var units = unitIds
             .Select(u =>
             {
-                var f = StatusRules.Count(Expand(statuses.GetValueOrDefault(u)));
+                var f = StatusRules.Count(statusesOfUnit(u));
                 return new UnitFigures(u, names.GetValueOrDefault(u, "?"), f, f.RateText, outcomes.GetValueOrDefault(u, OutcomeTotals.Zero));
             })
             .OrderBy(u => u.Figures.Rate).ThenBy(u => u.UnitName, StringComparer.Ordinal).ToList();
-        // Problems of units outside the selected inspections' units cannot occur (a problem's unit is its inspection's).
-        var total = StatusRules.Count(unitIds.SelectMany(u => Expand(statuses.GetValueOrDefault(u))));
+        var total = StatusRules.Count(unitIds.SelectMany(statusesOfUnit));
         return new RoundFiguresReport(q.RoundId, roundName, q.Year, q.AsOf, total, total.RateText,
-            units.Aggregate(OutcomeTotals.Zero, (a, u) => a.Plus(u.Outcomes)), units, [], []);
+            units.Aggregate(OutcomeTotals.Zero, (a, u) => a.Plus(u.Outcomes)), units,
+            [.. items.Where(i => !StatusRules.IsCompleted(i.Status) && i.Status != MeasureStatus.BasicallyRectified)],
+            [.. items.Where(i => i.Status == MeasureStatus.BasicallyRectified)]);
     }
 
     /// <summary>The statuses whose bits are set in a mask of <c>1 &lt;&lt; (int)status</c>.</summary>
@@ -133,9 +151,6 @@ public static class GetRoundFigures
 
     public static async Task<RoundFiguresReport> RunAsync(RectifyDb db, FigureQuery q, CancellationToken ct = default)
     {
-        string? roundName = null;
-        if (q.RoundId is { } rid)
-            roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
         List<ProblemRow> problems;
         List<MeasureRow> measures;
         List<long> unitIds;
@@ -160,31 +175,15 @@ public static class GetRoundFigures
             measures = await db.Measures.AsNoTracking().Where(m => inspectionIds.Contains(m.InspectionId))
                 .GroupBy(m => new { m.ProblemId, m.Status }).Select(g => new MeasureRow(g.Key.ProblemId, g.Key.Status)).ToListAsync(ct);
             unitIds = await inspections.Select(i => i.UnitId).Distinct().ToListAsync(ct);
-            var problemQuery = db.Problems.Where(p => inspectionIds.Contains(p.InspectionId)).Select(p => p.Id);
-            var measureQuery = db.Measures.Where(m => inspectionIds.Contains(m.InspectionId)).Select(m => m.Id);
-            figures = db.OutcomeFigures.Where(f => (f.ProblemId != null && problemQuery.Contains(f.ProblemId.Value)) || (f.MeasureId != null && measureQuery.Contains(f.MeasureId.Value)));
+            figures = CurrentOutcomeFigures(db, inspectionIds).Figures;
         }
 
         var statuses = DeriveStatuses(problems, measures);
-        var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var problemIdSet = problems.Select(p => p.Id).ToHashSet();
-        var outcomes = await OutcomesAsync(db, figures, unitIds, ids => Task.FromResult(ids.Where(problemIdSet.Contains).ToHashSet()),
-            q.AsOf is { } d2 ? FigureQuery.Cutoff(d2) : null, ct);
-
         var byUnit = problems.ToLookup(p => p.UnitId);
-        var units = unitIds
-            .Select(u =>
-            {
-                var f = StatusRules.Count(byUnit[u].Select(p => statuses[p.Id]));
-                return new UnitFigures(u, names.GetValueOrDefault(u, "?"), f, f.RateText, outcomes.GetValueOrDefault(u, OutcomeTotals.Zero));
-            })
-            .OrderBy(u => u.Figures.Rate).ThenBy(u => u.UnitName, StringComparer.Ordinal).ToList();
-        var total = StatusRules.Count(problems.Select(p => statuses[p.Id]));
         var items = problems.Select(p => new FigureItem(p.Id, p.UnitId, p.InspectionId, statuses[p.Id])).OrderBy(i => i.ProblemId).ToList();
-        return new RoundFiguresReport(q.RoundId, roundName, q.Year, q.AsOf, total, total.RateText,
-            units.Aggregate(OutcomeTotals.Zero, (a, u) => a.Plus(u.Outcomes)), units,
-            [.. items.Where(i => !StatusRules.IsCompleted(i.Status) && i.Status != MeasureStatus.BasicallyRectified)],
-            [.. items.Where(i => i.Status == MeasureStatus.BasicallyRectified)]);
+        return await ReportAsync(db, q, unitIds, u => byUnit[u].Select(p => statuses[p.Id]), figures,
+            ids => Task.FromResult(ids.Where(problemIdSet.Contains).ToHashSet()), items, ct);
     }
 
     /// <summary>The inspections selected by round or year and units, inside the caller's scope (query filter).</summary>
