@@ -56,6 +56,18 @@ public static class TextSearch
     /// <summary>The order of the result: kind by kind.</summary>
     internal static readonly SearchKind[] KindOrder = [SearchKind.Problem, SearchKind.Measure, SearchKind.Report, SearchKind.Rule];
 
+    /// <summary>
+    /// Each kind's table and the searched text (the expression the PostgreSQL trigram indexes and the SQLite search
+    /// table's triggers are built on).
+    /// </summary>
+    internal static readonly Dictionary<SearchKind, (string Table, string Body)> Sources = new()
+    {
+        [SearchKind.Problem] = ("Problems", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Description\",''))"),
+        [SearchKind.Measure] = ("Measures", "(coalesce(\"Text\",'') || ' ' || coalesce(\"Progress\",''))"),
+        [SearchKind.Report] = ("ProgressReports", "(coalesce(\"Done\",'') || ' ' || coalesce(\"NextStep\",''))"),
+        [SearchKind.Rule] = ("Rules", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Reference\",''))"),
+    };
+
     /// <summary>The units the raw SQL may return: the caller's scope, narrowed by the unit filter. Null means every unit.</summary>
     internal static long[]? AllowedUnits(RectifyDb db, SearchQuery q)
     {
@@ -193,12 +205,10 @@ public static class TextSearch
 /// </summary>
 public sealed class SqliteTextSearch : ITextSearch
 {
-    static readonly Dictionary<SearchKind, (int Code, string Table, string Body)> Sources = new()
+    /// <summary>The kind's code in the search table's rowid (Id × 4 + code; migration Office2).</summary>
+    static int Code(SearchKind kind) => kind switch
     {
-        [SearchKind.Problem] = (0, "Problems", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Description\",''))"),
-        [SearchKind.Measure] = (1, "Measures", "(coalesce(\"Text\",'') || ' ' || coalesce(\"Progress\",''))"),
-        [SearchKind.Report] = (2, "ProgressReports", "(coalesce(\"Done\",'') || ' ' || coalesce(\"NextStep\",''))"),
-        [SearchKind.Rule] = (3, "Rules", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Reference\",''))"),
+        SearchKind.Problem => 0, SearchKind.Measure => 1, SearchKind.Report => 2, _ => 3,
     };
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(RectifyDb db, SearchQuery q, CancellationToken ct = default)
@@ -211,7 +221,8 @@ public sealed class SqliteTextSearch : ITextSearch
         var shortTerms = terms.Where(t => t.Length < 3).ToArray();
         return await TextSearch.RunAsync(db, q, (kind, before, limit) =>
         {
-            var (code, table, body) = Sources[kind];
+            var (table, body) = TextSearch.Sources[kind];
+            var code = Code(kind);
             string sql;
             if (longTerms.Length > 0)
                 sql = "SELECT rowid / 4 FROM \"SearchText\" WHERE \"SearchText\" MATCH $q"
@@ -252,14 +263,6 @@ public sealed class SqliteTextSearch : ITextSearch
 /// </summary>
 public sealed class PostgresTextSearch : ITextSearch
 {
-    static readonly Dictionary<SearchKind, (string Table, string Body)> Sources = new()
-    {
-        [SearchKind.Problem] = ("Problems", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Description\",''))"),
-        [SearchKind.Measure] = ("Measures", "(coalesce(\"Text\",'') || ' ' || coalesce(\"Progress\",''))"),
-        [SearchKind.Report] = ("ProgressReports", "(coalesce(\"Done\",'') || ' ' || coalesce(\"NextStep\",''))"),
-        [SearchKind.Rule] = ("Rules", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Reference\",''))"),
-    };
-
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(RectifyDb db, SearchQuery q, CancellationToken ct = default)
     {
         var units = TextSearch.AllowedUnits(db, q);
@@ -268,7 +271,7 @@ public sealed class PostgresTextSearch : ITextSearch
         if (terms.Length == 0) return [];
         return await TextSearch.RunAsync(db, q, (kind, before, limit) =>
         {
-            var (table, body) = Sources[kind];
+            var (table, body) = TextSearch.Sources[kind];
             var sql = $"SELECT \"Id\" FROM \"{table}\" WHERE "
                       + string.Join(" AND ", terms.Select((t, i) => Condition(body, t, i)))
                       + " AND \"Id\" < @before"
