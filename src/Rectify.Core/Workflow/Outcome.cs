@@ -33,9 +33,13 @@ static class WorkflowAccess
     public static async Task<Refusal> RefuseAsync(RectifyDb db, string entityType, long? entityId, long? unitId, string action, Refusal refusal, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        await db.RecordAsync(entityType, entityId, "refused:" + action, new { reason = refusal.Message, status = refusal.Status }, unitId, ct);
+        await RecordRefusalAsync(db, entityType, entityId, unitId, action, refusal, db.Scope, ct);
         return refusal;
     }
+
+    /// <summary>The audit event of a refused action, under <paramref name="actor"/> (group commit writes for many users).</summary>
+    public static Task RecordRefusalAsync(RectifyDb db, string entityType, long? entityId, long? unitId, string action, Refusal refusal, CallerScope actor, CancellationToken ct) =>
+        db.RecordAsync(entityType, entityId, "refused:" + action, new { reason = refusal.Message, status = refusal.Status }, unitId, actor, ct);
 
     /// <summary>Runs a change; a broken domain rule becomes a recorded refusal (400) with no other trace.</summary>
     public static async Task<Outcome<T>> GuardedAsync<T>(RectifyDb db, string entityType, long? entityId, long? unitId, string action,

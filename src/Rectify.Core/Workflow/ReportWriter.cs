@@ -50,10 +50,8 @@ public sealed class ReportWriter : IAsyncDisposable
     public Task<Outcome<ReportReceipt>> SubmitAsync(long measureId, WeeklyReportInput input, CallerScope caller, WorkflowSettings settings, CancellationToken ct = default)
     {
         var now = _clock.GetUtcNow();
-        var calendar = new WeekCalendar(settings);
-        var week = WeekCalendar.WeekOf(input.Week ?? calendar.Today(now));
-        var key = string.IsNullOrWhiteSpace(input.IdempotencyKey) ? null : input.IdempotencyKey.Trim();
-        var item = new Item(measureId, input, key, caller, week, week > calendar.WeekOf(now), now.UtcDateTime);
+        var (week, future) = SubmitWeeklyReport.WeekOf(settings, input, now);
+        var item = new Item(measureId, input, SubmitWeeklyReport.KeyOf(input), caller, week, future, now.UtcDateTime);
         if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(ReportWriter));
         // A client that goes away does not cancel the write (its key makes a resend safe); it only stops waiting.
         return item.Done.Task.WaitAsync(ct);
@@ -129,32 +127,22 @@ public sealed class ReportWriter : IAsyncDisposable
             }
             if (item.Key is not null && earlier.TryGetValue(item.Key, out var first))
             {
-                answers.Add((item, first.MeasureId == m.Id && first.AuthorUserId == item.Caller.UserId
-                    ? new ReportReceipt(first, Existed: true) : SubmitWeeklyReport.KeyReused));
+                var same = SubmitWeeklyReport.Same(first, m, item.Caller.UserId);
+                answers.Add((item, same.Refused is { } reused ? reused : new ReportReceipt(first, Existed: true)));
                 continue;
             }
             var user = item.Caller.UserId is { } uid ? users.GetValueOrDefault(uid) : null;
-            var refusal = user is null || !WorkflowAccess.MayActFor(user, m) ? SubmitWeeklyReport.NotOwner
-                : item.FutureWeek ? SubmitWeeklyReport.FutureWeek
-                : item.Input.Percent is < 0 or > 100 ? SubmitWeeklyReport.BadPercent
-                : null;
             var wanted = item.Input.EvidenceIds ?? [];
             var files = evidence.Where(f => wanted.Contains(f.Id) && f.MeasureId == m.Id).ToList();
-            if (refusal is null && files.Count != wanted.Distinct().Count()) refusal = SubmitWeeklyReport.BadEvidence;
+            var refusal = SubmitWeeklyReport.Check(user, m, item.FutureWeek, item.Input)
+                ?? (SubmitWeeklyReport.AllEvidenceFound(files, item.Input) ? null : SubmitWeeklyReport.BadEvidence);
             if (refusal is not null)
             {
                 refusals.Add((item, m, refusal));
                 continue;
             }
 
-            var report = new ProgressReport
-            {
-                MeasureId = m.Id, UnitId = m.UnitId, Week = item.Week, AuthorUserId = user!.Id, Done = item.Input.Done.Trim(),
-                Percent = item.Input.Percent, NextStep = item.Input.NextStep?.Trim(), SubmittedAt = item.Now, IdempotencyKey = item.Key,
-            };
-            db.ProgressReports.Add(report);
-            m.Progress = $"{item.Week:yyyy-MM-dd}周：{report.Done}";
-            if (m.Status == MeasureStatus.NotStarted) m.ChangeStatus(MeasureStatus.InProgress);
+            var report = SubmitWeeklyReport.Add(db, m, user!.Id, item.Week, item.Input, item.Key, item.Now);
             db.Actors[report] = item.Caller;
             db.Actors[m] = item.Caller;
             foreach (var f in files) db.Actors[f] = item.Caller;
@@ -172,7 +160,7 @@ public sealed class ReportWriter : IAsyncDisposable
         }
         // Refused submissions are recorded in the audit trail like SubmitWeeklyReport's, under their own users.
         foreach (var (item, m, refusal) in refusals)
-            await db.RecordAsync(nameof(Measure), m.Id, "refused:report", new { reason = refusal.Message, status = refusal.Status }, m.UnitId, item.Caller, CancellationToken.None);
+            await WorkflowAccess.RecordRefusalAsync(db, nameof(Measure), m.Id, m.UnitId, "report", refusal, item.Caller, CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
 
         // Answered only now: every report is durable.
