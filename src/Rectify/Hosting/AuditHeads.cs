@@ -37,6 +37,13 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
     /// <summary>The unit's newest audit sequence, or null while unknown.</summary>
     public long? Unit(long unitId) => _units.TryGetValue(unitId, out var v) ? v : null;
 
+    /// <summary>The database's newest audit sequence after <see cref="EnsureCurrentAsync"/>: the validator of reads spanning units.</summary>
+    public async ValueTask<long> CurrentGlobalAsync(CancellationToken ct)
+    {
+        await EnsureCurrentAsync(ct);
+        return Global;
+    }
+
     /// <summary>
     /// Makes sure the heads include every commit of this process so far and are at most the configured age; reads
     /// the database only when one of the two is not true.

@@ -99,8 +99,7 @@ public static class SupervisionApi
     /// </summary>
     static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, bool withItems, CancellationToken ct)
     {
-        await heads.EnsureCurrentAsync(ct);
-        var head = heads.Global;
+        var head = await heads.CurrentGlobalAsync(ct);
         var units = q.UnitIds is { Count: > 0 } u ? string.Join(',', u.Order()) : "";
         var key = $"{(withItems ? "figure-items" : "figures")}|{q.RoundId}|{q.Year}|{q.AsOf:yyyy-MM-dd}|{units}|{ReadCache.ScopeKey(db.Scope)}";
         return await cache.GetAsync(key, head, async () =>
@@ -145,8 +144,7 @@ public static class SupervisionApi
         if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("举一反三比对仅供巡察办查看。");
         if (take is < 1 or > 100) return Guard.Invalid("take", "take 须在 1–100 之间。");
-        await heads.EnsureCurrentAsync(ct);
-        var head = heads.Global;
+        var head = await heads.CurrentGlobalAsync(ct);
         var cached = await cache.GetAsync($"similar|{id}|{take ?? 10}|{ReadCache.ScopeKey(db.Scope)}", head, async () =>
         {
             var similar = await ProblemSimilarity.SimilarAsync(db, id, take ?? 10, CancellationToken.None);
@@ -240,7 +238,7 @@ public static class SupervisionApi
 
     /// <summary>
     /// Results are kept per (query, filters, caller's scope) until any audit event is appended, like the figures: a
-    /// repeated search costs one read of the audit head.
+    /// repeated search runs no SQL while the in-memory audit head is unchanged.
     /// </summary>
     static async Task<IResult> Search(string? q, long? unitId, long? roundId, string? status, string? kind, int? take, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
@@ -261,8 +259,7 @@ public static class SupervisionApi
         }
         if (take is < 1 or > 200) return Guard.Invalid("take", "take 须在 1–200 之间。");
         var query = new SearchQuery(q.Trim(), unitId, roundId, st, k, take ?? 50);
-        await heads.EnsureCurrentAsync(ct);
-        var head = heads.Global;
+        var head = await heads.CurrentGlobalAsync(ct);
         // The text goes last: it is the only free-form part of the key.
         var key = $"search|{unitId}|{roundId}|{st}|{k}|{query.Take}|{ReadCache.ScopeKey(db.Scope)}|{query.Text}";
         var cached = await cache.GetAsync(key, head, async () =>
