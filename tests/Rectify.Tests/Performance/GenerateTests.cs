@@ -18,9 +18,7 @@ public class GenerateTests
     {
         await using var app = await TestApp.StartAsync(provider);
         await app.SeedWorldAsync();
-        GeneratedProvince g;
-        await using (var db = app.Open())
-            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 3, ProblemsPerUnit: 4, MeasuresPerProblem: 2, Weeks: 3, Seed: 7));
+        var g = await app.GenerateAsync(new ProvinceSize(Units: 3, ProblemsPerUnit: 4, MeasuresPerProblem: 2, Weeks: 3, Seed: 7));
 
         Assert.Equal(3, g.Rows["inspections"]);
         Assert.Equal(12, g.Rows["problems"]);
@@ -58,9 +56,7 @@ public class GenerateTests
     {
         await using var app = await TestApp.StartAsync(provider);
         await app.SeedWorldAsync();
-        GeneratedProvince g;
-        await using (var db = app.Open())
-            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 280, ProblemsPerUnit: 40, MeasuresPerProblem: 3, Weeks: 1, Seed: 3));
+        var g = await app.GenerateAsync(new ProvinceSize(Units: 280, ProblemsPerUnit: 40, MeasuresPerProblem: 3, Weeks: 1, Seed: 3));
         Assert.True(g.Rows["measures"] > 32_766);
 
         // The office's lights across all units (what the reminder job also computes on start) list every measure.

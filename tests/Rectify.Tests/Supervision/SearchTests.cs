@@ -27,9 +27,7 @@ public class SearchTests
     {
         await using var app = await TestApp.StartAsync(provider);
         await app.SeedWorldAsync();
-        GeneratedProvince g;
-        await using (var db = app.Open())
-            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 4, ProblemsPerUnit: 10, MeasuresPerProblem: 2, Weeks: 3, Seed: 5));
+        var g = await app.GenerateAsync(new ProvinceSize(Units: 4, ProblemsPerUnit: 10, MeasuresPerProblem: 2, Weeks: 3, Seed: 5));
         var admin = await app.ClientFor("admin");
         long someUnit;
         await using (var db = app.Open())

@@ -60,6 +60,13 @@ public sealed class TestApp : IAsyncDisposable
 
     public RectifyDb Open(CallerScope? scope = null) => Database.Open(Db, scope);
 
+    /// <summary>Fills the database with a generated province of <paramref name="size"/> (bulk path, app's clock).</summary>
+    public async Task<Rectify.Core.Performance.GeneratedProvince> GenerateAsync(Rectify.Core.Performance.ProvinceSize size)
+    {
+        await using var db = Open();
+        return await new Rectify.Core.Performance.ProvinceGenerator(db, Clock).RunAsync(size);
+    }
+
     public const string Password = "Passw0rd-test";
 
     /// <summary>
