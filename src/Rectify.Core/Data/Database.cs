@@ -52,7 +52,7 @@ public static class Database
     static void Configure(DbContextOptionsBuilder o, DatabaseLocation location)
     {
         if (location.IsPostgres)
-            o.UseNpgsql(location.ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations").UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
+            o.UseNpgsql(location.ContextConnectionString, n => n.MigrationsHistoryTable("__ef_migrations").UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
         else
         {
             // A list of ids (e.g. every measure of a province for the lights) goes as one array parameter, not one

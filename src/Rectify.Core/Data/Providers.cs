@@ -49,6 +49,11 @@ public sealed record DatabaseLocation(string Provider, string ConnectionString)
 
     public bool IsPostgres => Provider == "postgresql";
 
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Pooled = new(StringComparer.Ordinal);
+
+    /// <summary>What the DbContexts connect with: for PostgreSQL the connection string with a bounded pool (<see cref="WithPoolLimit"/>).</summary>
+    public string ContextConnectionString => IsPostgres ? Pooled.GetOrAdd(ConnectionString, WithPoolLimit) : ConnectionString;
+
     /// <summary>
     /// Reads a --db / RECTIFY_DB value: "Host=…" or "postgres://…" is PostgreSQL; anything else is a SQLite file path
     /// (or a "Data Source=…" string). Empty means the default SQLite file.
@@ -65,6 +70,22 @@ public sealed record DatabaseLocation(string Provider, string ConnectionString)
             ? new SqliteConnectionStringBuilder(value).DataSource : value;
         var full = Path.GetFullPath(path);
         return new("sqlite", new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString());
+    }
+
+    /// <summary>Connections one app server opens at most when the connection string does not say (Maximum Pool Size).</summary>
+    public const int DefaultMaxPoolSize = 32;
+
+    /// <summary>
+    /// Npgsql's own default (100 per server) equals PostgreSQL's default max_connections: a burst of requests on one
+    /// server, or two servers, would take every slot and further connections fail ("remaining connection slots are
+    /// reserved"). With a smaller pool a burst waits for a free connection instead. An explicit setting is kept.
+    /// </summary>
+    static string WithPoolLimit(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("maxpoolsize", StringComparison.OrdinalIgnoreCase)
+                   || k.Replace(" ", "", StringComparison.Ordinal).Equals("maximumpoolsize", StringComparison.OrdinalIgnoreCase));
+        return given ? connectionString : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ConnectionString;
     }
 
     static string FromUri(Uri uri)

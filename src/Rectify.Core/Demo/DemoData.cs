@@ -23,6 +23,13 @@ public static class DemoData
     public static Stream OpenSeed() => typeof(DemoData).Assembly.GetManifestResourceStream(SeedResource)
                                        ?? throw new InvalidOperationException("seed resource missing");
 
+    /// <summary>
+    /// A fresh demo password: 40 random bits as hex after a random two-digit number, so that it always has the
+    /// letters and digits the password policy asks for (hex alone can come out as letters only).
+    /// </summary>
+    internal static string NewPassword() =>
+        $"Demo{RandomNumberGenerator.GetInt32(10, 100)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}";
+
     /// <summary>Creates the demo once. Returns the users and passwords to print, or null when the demo already exists.</summary>
     public static async Task<IReadOnlyList<DemoUser>?> SeedAsync(RectifyDb db, CancellationToken ct = default)
     {
@@ -60,7 +67,7 @@ public static class DemoData
         var users = new List<DemoUser>();
         async Task Add(string name, Role role, long? unitId, long? officeId, string scope, long? personId = null)
         {
-            var password = "Demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+            var password = NewPassword();
             var u = await Users.AddAsync(db, name, role, password, unitId, officeId, null, ct);
             if (personId is not null) { u.PersonId = personId; await db.SaveChangesAsync(ct); }
             users.Add(new DemoUser(name, role, password, scope));
