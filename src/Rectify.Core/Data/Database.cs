@@ -74,6 +74,9 @@ public static class Database
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         }
         await using var db = Open(location);
+        // A migration may build an index over millions of rows (SearchShort: minutes at province size), far beyond the
+        // usual command timeout.
+        db.Database.SetCommandTimeout(TimeSpan.FromHours(2));
         if (location.IsPostgres)
         {
             // Several app servers may start at once: one migrates, the others wait on the lock.

@@ -38,11 +38,13 @@ public sealed record SearchHit(SearchKind Kind, long Id, long UnitId, long? Insp
 /// <summary>
 /// Full-text search in Chinese over problems, measures, progress reports and rules. The order is fixed and does not rank
 /// every match: kind by kind (problems, then measures, then reports, then rules) and newest first within a kind (highest
-/// id), so a query reads matches from the newest end of each table and stops once it has <c>take</c> hits. Two
-/// implementations: SQLite FTS5 (trigram tokenizer) and PostgreSQL pg_trgm; terms shorter than three characters cannot
-/// use a trigram index and scan the tables from the newest row, which stops early for common terms. The text match runs
-/// in raw SQL restricted to the caller's units explicitly; the rows are then loaded through the scoped DbContext, which
-/// applies the query filters a second time.
+/// id), so a query reads matches from the newest end of each table and stops once it has <c>take</c> hits. Within a kind
+/// the newest <see cref="TextSearch.WindowRows"/> rows are tested directly, which fills the page of a common term at once;
+/// older rows are found through the index, which is cheap for exactly the terms that did not fill it there. Two
+/// implementations: SQLite FTS5 (trigram tokenizer, with its vocabulary for terms shorter than three characters) and
+/// PostgreSQL (pg_trgm, and a GIN index of characters for short terms). The text match runs in raw SQL restricted to the
+/// caller's units explicitly; the rows are then loaded through the scoped DbContext, which applies the query filters a
+/// second time.
 /// </summary>
 public interface ITextSearch
 {
@@ -77,13 +79,28 @@ public static class TextSearch
 
     internal static string[] Terms(string text) => text.Split([' ', '　'], StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>A term's length in characters (code points, as the trigram indexes count them; not UTF-16 units).</summary>
+    internal static int Characters(string term) => term.EnumerateRunes().Count();
+
     /// <summary>
-    /// Reads the matches of one kind newest first, a page at a time (ids below the last one read), loads each page
-    /// through the scoped context with the round/status filters, and stops at <c>take</c> hits overall.
-    /// <paramref name="match"/> returns up to <c>limit</c> ids of that kind below <c>before</c>, highest first.
+    /// How many of a kind's newest rows are tested directly, without an index, before the index is used for the older
+    /// ones. A common term fills its page in this window (an index would hand over all its matches to be sorted); a rare
+    /// one costs at most this many row tests, and the index then reads only its few matches.
     /// </summary>
-    internal static async Task<IReadOnlyList<SearchHit>> RunAsync(RectifyDb db, SearchQuery q,
-        Func<SearchKind, long, int, Task<List<long>>> match, CancellationToken ct)
+    public const int WindowRows = 20_000;
+
+    /// <summary>
+    /// A provider's match: up to <c>limit</c> ids of the kind below <c>before</c> and not below <c>lowest</c>, highest first.
+    /// Not <c>indexed</c>: each row of that range is tested (the window of newest rows); <c>indexed</c>: the index finds them.
+    /// </summary>
+    internal delegate Task<List<long>> Matcher(SearchKind kind, bool indexed, long before, long lowest, int limit);
+
+    /// <summary>
+    /// Reads the matches of one kind newest first, a page at a time (ids below the last one read): first in the window
+    /// of the newest rows, then through the index below it. Each page is loaded through the scoped context with the
+    /// round/status filters; the search stops at <c>take</c> hits overall.
+    /// </summary>
+    internal static async Task<IReadOnlyList<SearchHit>> RunAsync(RectifyDb db, SearchQuery q, int windowRows, Matcher match, CancellationToken ct)
     {
         var hits = new List<SearchHit>();
         var filtered = q.RoundId is not null || q.Status is not null;
@@ -92,24 +109,36 @@ public static class TextSearch
             if (q.Kind is { } k && k != kind) continue;
             // Rules have neither round nor status: a filter on either excludes them.
             if (kind == SearchKind.Rule && filtered) continue;
-            var before = long.MaxValue;
-            while (hits.Count < q.Take)
+            // The lowest id of the window; none when the whole table fits in it.
+            var window = (await ReadIdsAsync(db, $"SELECT \"Id\" FROM \"{Sources[kind].Table}\" ORDER BY \"Id\" DESC LIMIT 1 OFFSET {Math.Max(windowRows, 1) - 1}", _ => { }, ct))
+                .Cast<long?>().FirstOrDefault();
+            foreach (var indexed in window is null ? [false] : new[] { false, true })
             {
-                var need = q.Take - hits.Count;
-                // Without filters nearly every match is a hit; with them, read more per page.
-                var limit = filtered ? Math.Max(200, need * 4) : need;
-                var ids = await match(kind, before, limit);
-                if (ids.Count == 0) break;
-                hits.AddRange(await LoadChunkAsync(db, q, [.. ids.Select(id => (kind, id))], ct));
-                if (ids.Count < limit) break;
-                before = ids[^1];
+                var before = indexed ? window!.Value : long.MaxValue;
+                var lowest = indexed ? 0 : window ?? 0;
+                while (hits.Count < q.Take)
+                {
+                    var need = q.Take - hits.Count;
+                    // Without filters nearly every match is a hit; with them, read more per page.
+                    var limit = filtered ? Math.Max(200, need * 4) : need;
+                    var ids = await match(kind, indexed, before, lowest, limit);
+                    if (ids.Count == 0) break;
+                    hits.AddRange(await LoadChunkAsync(db, q, [.. ids.Select(id => (kind, id))], ct));
+                    if (ids.Count < limit) break;
+                    before = ids[^1];
+                }
+                if (hits.Count >= q.Take) break;
             }
             if (hits.Count >= q.Take) break;
         }
         return [.. hits.Take(q.Take)];
     }
 
-    internal static async Task<List<long>> ReadIdsAsync(RectifyDb db, string sql, Action<DbCommand> bind, CancellationToken ct)
+    internal static Task<List<long>> ReadIdsAsync(RectifyDb db, string sql, Action<DbCommand> bind, CancellationToken ct) =>
+        ReadAsync(db, sql, bind, r => Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), ct);
+
+    /// <summary>Runs raw SQL on the context's connection and reads one value per row.</summary>
+    internal static async Task<List<T>> ReadAsync<T>(RectifyDb db, string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, CancellationToken ct)
     {
         var conn = db.Database.GetDbConnection();
         var close = conn.State != System.Data.ConnectionState.Open;
@@ -119,9 +148,9 @@ public static class TextSearch
             await using var cmd = conn.CreateCommand();
             cmd.CommandText = sql;
             bind(cmd);
-            var list = new List<long>();
+            var list = new List<T>();
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) list.Add(Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+            while (await r.ReadAsync(ct)) list.Add(read(r));
             return list;
         }
         finally
@@ -199,100 +228,153 @@ public static class TextSearch
 
 /// <summary>
 /// SQLite: the FTS5 table "SearchText" (trigram tokenizer, rowid = Id × 4 + kind code, kept by triggers; migrations
-/// Search and Office2). When some term has three characters or more, the trigram index finds the rows (the shorter
-/// terms are checked with LIKE on those rows), read in descending rowid order, which FTS5 delivers without sorting.
-/// When every term is shorter, the kind's own table is scanned from its highest id with LIKE on the same text.
+/// Search, Office2 and SearchShort). The window of newest rows is tested with instr (LIKE for terms with cased letters)
+/// on the kind's own table. Below it, a term of three characters or more is a phrase of the trigram index; a shorter term
+/// is replaced by the trigrams that begin with it, read from the index's vocabulary "SearchVocab" (every text ends with
+/// two spaces, so every occurrence begins one): no trigram means no match, a handful an OR of them. Only a term so common
+/// that it begins more than <see cref="MaxTrigrams"/> trigrams is tested with LIKE on the index's rows instead, and when
+/// every term is such, the table below the window is scanned like the window. FTS5 delivers rowids in descending order
+/// without sorting.
 /// </summary>
 public sealed class SqliteTextSearch : ITextSearch
 {
+    /// <summary>The newest rows of a kind tested without the index (<see cref="TextSearch.WindowRows"/>; tests set it small).</summary>
+    public int WindowRows { get; init; } = TextSearch.WindowRows;
+
+    /// <summary>The most trigrams a short term is replaced by; a term beginning more is common and tested row by row.</summary>
+    internal const int MaxTrigrams = 200;
+
     /// <summary>The kind's code in the search table's rowid (Id × 4 + code; migration Office2).</summary>
     static int Code(SearchKind kind) => kind switch
     {
         SearchKind.Problem => 0, SearchKind.Measure => 1, SearchKind.Report => 2, _ => 3,
     };
 
+    static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>The index part of a search: the FTS5 expression (null: no term can use the index), the terms tested with
+    /// LIKE on the index's rows, and whether some term occurs nowhere.</summary>
+    sealed record IndexQuery(string? Match, string[] Common, bool Nowhere);
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(RectifyDb db, SearchQuery q, CancellationToken ct = default)
     {
         var units = TextSearch.AllowedUnits(db, q);
         if (units is { Length: 0 }) return [];
         var terms = TextSearch.Terms(q.Text);
         if (terms.Length == 0) return [];
-        var longTerms = terms.Where(t => t.Length >= 3).ToArray();
-        var shortTerms = terms.Where(t => t.Length < 3).ToArray();
-        return await TextSearch.RunAsync(db, q, (kind, before, limit) =>
+        IndexQuery? index = null;
+        return await TextSearch.RunAsync(db, q, WindowRows, async (kind, indexed, before, lowest, limit) =>
         {
             var (table, body) = TextSearch.Sources[kind];
-            var code = Code(kind);
-            string sql;
-            if (longTerms.Length > 0)
-                sql = "SELECT rowid / 4 FROM \"SearchText\" WHERE \"SearchText\" MATCH $q"
-                      + string.Concat(shortTerms.Select((_, i) => $" AND body LIKE $l{i} ESCAPE '\\'"))
-                      + $" AND rowid % 4 = {code} AND rowid < $before"
-                      + (units is null ? "" : " AND unit_id IN (SELECT value FROM json_each($units))")
-                      + $" ORDER BY rowid DESC LIMIT {limit}";
-            else
-                sql = $"SELECT \"Id\" FROM \"{table}\" WHERE "
-                      + string.Join(" AND ", shortTerms.Select((t, i) => TextSearch.HasCase(t) ? $"{body} LIKE $l{i} ESCAPE '\\'" : $"instr({body}, $t{i}) > 0"))
-                      + " AND \"Id\" < $before"
-                      + (units is null ? "" : " AND \"UnitId\" IN (SELECT value FROM json_each($units))")
-                      + $" ORDER BY \"Id\" DESC LIMIT {limit}";
-            return TextSearch.ReadIdsAsync(db, sql, cmd =>
-            {
-                if (longTerms.Length > 0)
+            if (indexed) index ??= await IndexQueryAsync(db, terms, ct);
+            if (indexed && index!.Nowhere) return [];
+            if (!indexed || index!.Match is null)
+                return await TextSearch.ReadIdsAsync(db,
+                    $"SELECT \"Id\" FROM \"{table}\" WHERE "
+                    + string.Join(" AND ", terms.Select((t, i) => TextSearch.HasCase(t) ? $"{body} LIKE $l{i} ESCAPE '\\'" : $"instr({body}, $l{i}) > 0"))
+                    + " AND \"Id\" < $before AND \"Id\" >= $lowest"
+                    + (units is null ? "" : " AND \"UnitId\" IN (SELECT value FROM json_each($units))")
+                    + $" ORDER BY \"Id\" DESC LIMIT {limit}",
+                    cmd =>
+                    {
+                        for (int i = 0; i < terms.Length; i++)
+                            TextSearch.Add(cmd, $"$l{i}", TextSearch.HasCase(terms[i]) ? TextSearch.LikePattern(terms[i]) : terms[i]);
+                        TextSearch.Add(cmd, "$before", before);
+                        TextSearch.Add(cmd, "$lowest", lowest);
+                        if (units is not null) TextSearch.Add(cmd, "$units", TextSearch.UnitsJson(units));
+                    }, ct);
+            var common = index.Common;
+            return await TextSearch.ReadIdsAsync(db,
+                "SELECT rowid / 4 FROM \"SearchText\" WHERE \"SearchText\" MATCH $q"
+                + string.Concat(common.Select((_, i) => $" AND body LIKE $l{i} ESCAPE '\\'"))
+                + $" AND rowid % 4 = {Code(kind)} AND rowid < $before"
+                + (units is null ? "" : " AND unit_id IN (SELECT value FROM json_each($units))")
+                + $" ORDER BY rowid DESC LIMIT {limit}",
+                cmd =>
                 {
-                    TextSearch.Add(cmd, "$q", string.Join(" AND ", longTerms.Select(t => "\"" + t.Replace("\"", "\"\"") + "\"")));
+                    TextSearch.Add(cmd, "$q", index.Match);
                     // The rowid of the kind's row just below `before` (ids above 2^61 cannot exist).
                     TextSearch.Add(cmd, "$before", before > long.MaxValue / 4 ? long.MaxValue : before * 4);
-                }
-                else TextSearch.Add(cmd, "$before", before);
-                for (int i = 0; i < shortTerms.Length; i++)
-                {
-                    TextSearch.Add(cmd, $"$l{i}", TextSearch.LikePattern(shortTerms[i]));
-                    if (longTerms.Length == 0 && !TextSearch.HasCase(shortTerms[i])) TextSearch.Add(cmd, $"$t{i}", shortTerms[i]);
-                }
-                if (units is not null) TextSearch.Add(cmd, "$units", TextSearch.UnitsJson(units));
-            }, ct);
+                    for (int i = 0; i < common.Length; i++) TextSearch.Add(cmd, $"$l{i}", TextSearch.LikePattern(common[i]));
+                    if (units is not null) TextSearch.Add(cmd, "$units", TextSearch.UnitsJson(units));
+                }, ct);
         }, ct);
+    }
+
+    /// <summary>Each term as an FTS5 expression: a phrase (three characters or more) or the OR of the trigrams that begin with it.</summary>
+    static async Task<IndexQuery> IndexQueryAsync(RectifyDb db, string[] terms, CancellationToken ct)
+    {
+        var match = new List<string>();
+        var common = new List<string>();
+        foreach (var t in terms)
+        {
+            if (TextSearch.Characters(t) >= 3) { match.Add(Phrase(t)); continue; }
+            // U+10FFFF sorts after every character in UTF-8 byte order, which is the vocabulary's order. The tokenizer
+            // folds case, so the vocabulary holds lower-case trigrams.
+            var grams = await TextSearch.ReadAsync(db,
+                $"SELECT term FROM \"SearchVocab\" WHERE term >= $p AND term < $p || char(1114111) LIMIT {MaxTrigrams + 1}",
+                cmd => TextSearch.Add(cmd, "$p", t.ToLowerInvariant()), r => r.GetString(0), ct);
+            if (grams.Count == 0) return new IndexQuery(null, [], Nowhere: true);
+            if (grams.Count > MaxTrigrams) common.Add(t);
+            else match.Add("(" + string.Join(" OR ", grams.Select(Phrase)) + ")");
+        }
+        return new IndexQuery(match.Count == 0 ? null : string.Join(" AND ", match), [.. common], Nowhere: false);
     }
 }
 
 /// <summary>
-/// PostgreSQL: LIKE (ILIKE for terms with cased letters) on the indexed expressions (pg_trgm GIN indexes; migration
-/// Search), per kind, highest id first with a LIMIT: the planner reads the GIN index for rare terms and walks the
-/// primary key backwards for common ones (and for terms shorter than three characters), stopping at the limit.
+/// PostgreSQL: the window of newest rows is walked on the primary key with strpos (ILIKE for terms with cased letters),
+/// in a form no index matches. Below it, a term of three characters or more is found with LIKE/ILIKE through the pg_trgm
+/// GIN indexes of the searched text (migration Search); a shorter one, which yields no trigram, through the GIN indexes of
+/// its characters (<c>string_to_array(lower(text), NULL)</c>, migration SearchShort) and then tested with strpos/ILIKE.
+/// The index part orders by <c>"Id" + 0</c> so that the planner cannot walk the primary key through every row instead.
 /// </summary>
 public sealed class PostgresTextSearch : ITextSearch
 {
+    /// <summary>The newest rows of a kind tested without the index (<see cref="TextSearch.WindowRows"/>; tests set it small).</summary>
+    public int WindowRows { get; init; } = TextSearch.WindowRows;
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(RectifyDb db, SearchQuery q, CancellationToken ct = default)
     {
         var units = TextSearch.AllowedUnits(db, q);
         if (units is { Length: 0 }) return [];
         var terms = TextSearch.Terms(q.Text);
         if (terms.Length == 0) return [];
-        return await TextSearch.RunAsync(db, q, (kind, before, limit) =>
+        return await TextSearch.RunAsync(db, q, WindowRows, (kind, indexed, before, lowest, limit) =>
         {
             var (table, body) = TextSearch.Sources[kind];
             var sql = $"SELECT \"Id\" FROM \"{table}\" WHERE "
-                      + string.Join(" AND ", terms.Select((t, i) => Condition(body, t, i)))
-                      + " AND \"Id\" < @before"
+                      + string.Join(" AND ", terms.Select((t, i) => Condition(body, t, i, indexed)))
+                      + " AND \"Id\" < @before AND \"Id\" >= @lowest"
                       + (units is null ? "" : " AND \"UnitId\" = ANY(@units)")
-                      + $" ORDER BY \"Id\" DESC LIMIT {limit}";
+                      + $" ORDER BY \"Id\"{(indexed ? " + 0" : "")} DESC LIMIT {limit}";
             return TextSearch.ReadIdsAsync(db, sql, cmd =>
             {
                 for (int i = 0; i < terms.Length; i++)
-                    TextSearch.Add(cmd, $"l{i}", terms[i].Length < 3 && !TextSearch.HasCase(terms[i]) ? terms[i] : TextSearch.LikePattern(terms[i]));
+                {
+                    TextSearch.Add(cmd, $"t{i}", terms[i]);
+                    TextSearch.Add(cmd, $"l{i}", TextSearch.LikePattern(terms[i]));
+                }
                 TextSearch.Add(cmd, "before", before);
+                TextSearch.Add(cmd, "lowest", lowest);
                 if (units is not null) TextSearch.Add(cmd, "units", units);
             }, ct);
         }, ct);
     }
 
     /// <summary>
-    /// The test of one term. Three characters or more: LIKE/ILIKE on the indexed expression (the GIN index applies).
-    /// Shorter: an expression the index does not match, because pg_trgm extracts no trigram from such a pattern and a
-    /// GIN scan would read the whole index (≈ 1 s for one character over 560 000 reports); strpos for caseless terms.
+    /// The test of one term. In the window: strpos, or ILIKE on an expression no index matches (a GIN scan there would
+    /// read every match of a common term). Through the index: LIKE/ILIKE on the trigram-indexed expression for three
+    /// characters or more; for fewer, containment of the term's characters (the characters index) and then the test.
     /// </summary>
-    static string Condition(string body, string term, int i) => term.Length >= 3
-        ? $"{body} {(TextSearch.HasCase(term) ? "ILIKE" : "LIKE")} @l{i}"
-        : TextSearch.HasCase(term) ? $"({body} || '') ILIKE @l{i}" : $"strpos({body}, @l{i}) > 0";
+    internal static string Condition(string body, string term, int i, bool indexed)
+    {
+        var test = TextSearch.HasCase(term) ? $"({body} || '') ILIKE @l{i}" : $"strpos({body}, @t{i}) > 0";
+        if (!indexed) return test;
+        if (TextSearch.Characters(term) >= 3) return $"{body} {(TextSearch.HasCase(term) ? "ILIKE" : "LIKE")} @l{i}";
+        return $"{Characters(body)} @> string_to_array(lower(@t{i}), NULL) AND {test}";
+    }
+
+    /// <summary>The characters index's expression (migration SearchShort builds its GIN indexes on exactly this).</summary>
+    internal static string Characters(string body) => $"string_to_array(lower({body}), NULL)";
 }

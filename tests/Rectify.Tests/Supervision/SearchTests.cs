@@ -22,6 +22,20 @@ public class SearchTests
     /// <summary>Terms of 1–2 characters (scan), of 3+ (trigram index), two terms, a term that occurs nowhere.</summary>
     static readonly string[] Queries = ["车", "整改", "食堂", "资金", "公务接待", "台账记录不完整", "整改推进", "专项资金 凭证", "合同 万元", "管理办法", "小金库"];
 
+    /// <summary>The filters each query is compared under: none, a small take, each kind, statuses, one unit.</summary>
+    static (string Filter, SearchKind? Kind, MeasureStatus? Status, long? Unit, int Take)[] Filters(long someUnit) =>
+    [
+        ("", null, null, null, 200),
+        ("", null, null, null, 7),
+        ("&kind=measure", SearchKind.Measure, null, null, 200),
+        ("&kind=report", SearchKind.Report, null, null, 30),
+        ("&kind=rule", SearchKind.Rule, null, null, 200),
+        ("&status=in_progress", null, MeasureStatus.InProgress, null, 200),
+        ("&kind=problem&status=not_started", SearchKind.Problem, MeasureStatus.NotStarted, null, 200),
+        ("&kind=measure&status=rectified", SearchKind.Measure, MeasureStatus.Rectified, null, 5),
+        ($"&unitId={someUnit}", null, null, someUnit, 200),
+    ];
+
     [Theory, MemberData(nameof(Providers))]
     public async Task Search_GeneratedProvince_EqualsIndependentLikeQuery_WithFilters(string provider)
     {
@@ -36,18 +50,7 @@ public class SearchTests
         var compared = 0;
         var kindsSeen = new HashSet<string>();
         foreach (var text in Queries)
-            foreach (var (filter, kind, status, unit, take) in new (string, SearchKind?, MeasureStatus?, long?, int)[]
-            {
-                ("", null, null, null, 200),
-                ("", null, null, null, 7),
-                ("&kind=measure", SearchKind.Measure, null, null, 200),
-                ("&kind=report", SearchKind.Report, null, null, 30),
-                ("&kind=rule", SearchKind.Rule, null, null, 200),
-                ("&status=in_progress", null, MeasureStatus.InProgress, null, 200),
-                ("&kind=problem&status=not_started", SearchKind.Problem, MeasureStatus.NotStarted, null, 200),
-                ("&kind=measure&status=rectified", SearchKind.Measure, MeasureStatus.Rectified, null, 5),
-                ($"&unitId={someUnit}", null, null, someUnit, 200),
-            })
+            foreach (var (filter, kind, status, unit, take) in Filters(someUnit))
             {
                 var got = await Hits(admin, $"/api/search?q={Uri.EscapeDataString(text)}{filter}&take={take}");
                 await using var db = app.Open(CallerScope.System);
@@ -59,6 +62,55 @@ public class SearchTests
         // The comparison saw real results, with every kind among them.
         Assert.True(compared > 300, $"only {compared} hits compared");
         Assert.Equal(["measure", "problem", "report", "rule"], kindsSeen.Order());
+    }
+
+    /// <summary>
+    /// The same comparison with a window of 1, 6 or 40 newest rows per kind, so that nearly every match is found below
+    /// it through the index (trigram phrases; on SQLite the vocabulary for short terms, on PostgreSQL the characters
+    /// index), and across the window's edge; with texts that end in a one- or two-character term and a term that occurs
+    /// nowhere.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Search_BelowTheWindow_FindsTheSameRowsThroughTheIndex(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        await app.SeedWorldAsync();
+        var g = await app.GenerateAsync(new ProvinceSize(Units: 4, ProblemsPerUnit: 10, MeasuresPerProblem: 2, Weeks: 3, Seed: 5));
+        long someUnit;
+        await using (var db = app.Open(CallerScope.System))
+        {
+            someUnit = await db.Inspections.Where(i => i.RoundId == g.RoundId).OrderBy(i => i.Id).Select(i => i.UnitId).Skip(1).FirstAsync();
+            // The searched text's last characters: a two-character term ending a problem, a one-character term ending a
+            // measure (both rare, so only the index can find them below the window).
+            var problem = await db.Problems.OrderBy(p => p.Id).Skip(3).FirstAsync();
+            problem.Description = "经核查，食堂采购单据缺失鸭梨";
+            var measure = await db.Measures.OrderBy(m => m.Id).Skip(5).FirstAsync();
+            measure.Progress = "已整改到位，鹅";
+            await db.SaveChangesAsync();
+        }
+        string[] queries = [.. Queries, "鸭梨", "鹅", "缺失鸭梨", "梨", "鸭梨 食堂", "鹅鸭"];
+        var compared = 0;
+        foreach (var window in new[] { 1, 6, 40 })
+            foreach (var text in queries)
+                foreach (var (filter, kind, status, unit, take) in Filters(someUnit))
+                {
+                    await using var db = app.Open(CallerScope.System);
+                    ITextSearch search = provider == "postgresql" ? new PostgresTextSearch { WindowRows = window } : new SqliteTextSearch { WindowRows = window };
+                    var got = (await search.SearchAsync(db, new SearchQuery(text, unit, null, status, kind, take)))
+                        .Select(h => $"{SearchKinds.Code(h.Kind)}:{h.Id}").ToList();
+                    var expected = await ExpectedAsync(db, text, kind, status, unit is null ? null : [unit.Value], take);
+                    Assert.True(expected.SequenceEqual(got), $"{provider} window {window} q={text}{filter}&take={take}: expected {expected.Count} [{string.Join(", ", expected.Take(8))}…], got {got.Count} [{string.Join(", ", got.Take(8))}…]");
+                    compared += got.Count;
+                }
+        Assert.True(compared > 900, $"only {compared} hits compared");
+        // The texts that end in a short term were found (not only equal to the expectation).
+        await using (var db = app.Open(CallerScope.System))
+        {
+            ITextSearch search = provider == "postgresql" ? new PostgresTextSearch { WindowRows = 1 } : new SqliteTextSearch { WindowRows = 1 };
+            Assert.Single(await search.SearchAsync(db, new SearchQuery("鸭梨")));
+            Assert.Single(await search.SearchAsync(db, new SearchQuery("鹅")));
+            Assert.Empty(await search.SearchAsync(db, new SearchQuery("鹅鸭")));
+        }
     }
 
     [Theory, MemberData(nameof(Providers))]

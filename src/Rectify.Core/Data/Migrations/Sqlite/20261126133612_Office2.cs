@@ -20,7 +20,12 @@ namespace Rectify.Core.Data.Migrations.Sqlite
             ("Rules", "rule", 3, "coalesce({0}.\"Title\",'') || ' ' || coalesce({0}.\"Reference\",'')"),
         ];
 
-        static void RebuildSearch(MigrationBuilder b, bool byRowid)
+        /// <summary>
+        /// Recreates the search table and its triggers and fills it from the tables. <paramref name="pad"/> is appended to
+        /// every body (migration SearchShort: two spaces, so that a one- or two-character term at the end of a text still
+        /// begins a trigram).
+        /// </summary>
+        internal static void RebuildSearch(MigrationBuilder b, bool byRowid, string pad = "")
         {
             foreach (var (table, _, _, _) in Sources)
                 foreach (var suffix in new[] { "ai", "au", "ad" })
@@ -29,12 +34,13 @@ namespace Rectify.Core.Data.Migrations.Sqlite
             b.Sql("CREATE VIRTUAL TABLE \"SearchText\" USING fts5(body, kind UNINDEXED, ref_id UNINDEXED, unit_id UNINDEXED, tokenize='trigram');");
             foreach (var (table, kind, code, body) in Sources)
             {
-                var n = string.Format(body, "NEW");
+                var padded = pad.Length == 0 ? body : $"{body} || '{pad}'";
+                var n = string.Format(padded, "NEW");
                 string Rowid(string row) => byRowid ? $"{row}.\"Id\" * 4 + {code}" : "NULL";
                 var delete = byRowid ? $"DELETE FROM \"SearchText\" WHERE rowid = OLD.\"Id\" * 4 + {code};"
                     : $"DELETE FROM \"SearchText\" WHERE kind = '{kind}' AND ref_id = OLD.\"Id\";";
                 var insert = $"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) VALUES ({Rowid("NEW")}, {n}, '{kind}', NEW.\"Id\", NEW.\"UnitId\");";
-                b.Sql($"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) SELECT {Rowid("t")}, {string.Format(body, "t")}, '{kind}', t.\"Id\", t.\"UnitId\" FROM \"{table}\" t;");
+                b.Sql($"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) SELECT {Rowid("t")}, {string.Format(padded, "t")}, '{kind}', t.\"Id\", t.\"UnitId\" FROM \"{table}\" t;");
                 b.Sql($"CREATE TRIGGER \"SearchText_{table}_ai\" AFTER INSERT ON \"{table}\" BEGIN {insert} END;");
                 b.Sql($"CREATE TRIGGER \"SearchText_{table}_au\" AFTER UPDATE ON \"{table}\" BEGIN {delete} {insert} END;");
                 b.Sql($"CREATE TRIGGER \"SearchText_{table}_ad\" AFTER DELETE ON \"{table}\" BEGIN {delete} END;");
