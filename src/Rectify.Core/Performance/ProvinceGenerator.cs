@@ -225,6 +225,18 @@ public sealed class ProvinceGenerator(RectifyDb db, TimeProvider clock, bool row
                 var timings = w.Elapsed.ToDictionary(e => "insert " + e.Key, e => e.Value);
                 foreach (var (phase, t) in sqliteLoad?.Elapsed ?? []) timings[phase] = t;
                 timings["commit"] = commit.Elapsed;
+                if (db.ProviderName == "postgresql")
+                {
+                    // Fresh statistics for the planner (autovacuum would take minutes to get there): without them it
+                    // cannot tell rare characters and trigrams of the search indexes from common ones.
+                    var analyze = System.Diagnostics.Stopwatch.StartNew();
+                    var tables = string.Join(", ", new[] { TableOf<Organisation>(), TableOf<Person>(), TableOf<Inspection>(), TableOf<Category>(), TableOf<Problem>(),
+                        TableOf<Measure>(), TableOf<ProgressReport>(), TableOf<ClosureRequest>(), TableOf<EvidenceFile>(), TableOf<RuleDocument>(), TableOf<OutcomeFigure>() }
+                        .Select(t => $"\"{t}\""));
+                    var sql = "ANALYZE " + tables; // table names from the model, not input
+                    await db.Database.ExecuteSqlRawAsync(sql, ct);
+                    timings["analyze"] = analyze.Elapsed;
+                }
                 result = new GeneratedProvince(office.Id, round.Id, firstInspection, new Dictionary<string, long>(rows), started.Elapsed, timings);
             });
         }
