@@ -87,7 +87,7 @@ public static class TextSearch
     /// ones. A common term fills its page in this window (an index would hand over all its matches to be sorted); a rare
     /// one costs at most this many row tests, and the index then reads only its few matches.
     /// </summary>
-    public const int WindowRows = 20_000;
+    public const int WindowRows = 5_000;
 
     /// <summary>
     /// A provider's match: up to <c>limit</c> ids of the kind below <c>before</c> and not below <c>lowest</c>, highest first.
@@ -109,9 +109,7 @@ public static class TextSearch
             if (q.Kind is { } k && k != kind) continue;
             // Rules have neither round nor status: a filter on either excludes them.
             if (kind == SearchKind.Rule && filtered) continue;
-            // The lowest id of the window; none when the whole table fits in it.
-            var window = (await ReadIdsAsync(db, $"SELECT \"Id\" FROM \"{Sources[kind].Table}\" ORDER BY \"Id\" DESC LIMIT 1 OFFSET {Math.Max(windowRows, 1) - 1}", _ => { }, ct))
-                .Cast<long?>().FirstOrDefault();
+            var window = await WindowStartAsync(db, kind, windowRows, ct);
             foreach (var indexed in window is null ? [false] : new[] { false, true })
             {
                 var before = indexed ? window!.Value : long.MaxValue;
@@ -132,6 +130,24 @@ public static class TextSearch
             if (hits.Count >= q.Take) break;
         }
         return [.. hits.Take(q.Take)];
+    }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Db, SearchKind Kind, int Rows), (long? Start, long At)> Windows = new();
+
+    /// <summary>
+    /// The lowest id of the kind's newest <paramref name="rows"/> rows (none when the whole table fits), kept for a
+    /// minute per database: walking thousands of index entries cost as much as a search. Any value is correct — the
+    /// window and the index part together cover every row — so a stale one only shifts the window a little.
+    /// </summary>
+    static async Task<long?> WindowStartAsync(RectifyDb db, SearchKind kind, int rows, CancellationToken ct)
+    {
+        var key = (db.ProviderName + "|" + db.Database.GetConnectionString(), kind, rows);
+        var now = Environment.TickCount64;
+        if (Windows.TryGetValue(key, out var known) && now - known.At < 60_000) return known.Start;
+        var start = (await ReadIdsAsync(db, $"SELECT \"Id\" FROM \"{Sources[kind].Table}\" ORDER BY \"Id\" DESC LIMIT 1 OFFSET {Math.Max(rows, 1) - 1}", _ => { }, ct))
+            .Cast<long?>().FirstOrDefault();
+        Windows[key] = (start, now);
+        return start;
     }
 
     internal static Task<List<long>> ReadIdsAsync(RectifyDb db, string sql, Action<DbCommand> bind, CancellationToken ct) =>
