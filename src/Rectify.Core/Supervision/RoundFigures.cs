@@ -65,23 +65,26 @@ public static class GetRoundFigures
     {
         if (q.AsOf is not null)
             return (await RunAsync(db, q, ct)) with { Unfinished = [], BasicallyCompleted = [] };
+        // PostgreSQL: one snapshot for the queries below, and memory for the grouping of every measure of the round by
+        // problem (at the default 4 MB of work_mem it spills to disk: 0.6 s instead of 0.23 s at 2 000 units).
+        await using var tx = db.ProviderName == "postgresql" && db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct) : null;
+        if (tx is not null) await db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '64MB'", ct);
         var inspections = Inspections(db, q);
         var inspectionIds = inspections.Select(i => i.Id);
-        // Per problem with measures: the sum of the distinct powers of two of its measures' statuses, i.e. a bit set
-        // (distinct (problem, status) rows first; SQLite has no BIT_OR); then counted per (unit, bit set).
+        // Per problem with measures: the bit set of its measures' statuses (bit 1 << status), as the sum of one MAX per
+        // status (one grouping; SQLite has no BIT_OR), then counted per (unit, bit set).
         var masks = await db.Measures.AsNoTracking().Where(m => inspectionIds.Contains(m.InspectionId))
-            .GroupBy(m => new { m.UnitId, m.ProblemId, m.Status })
-            // 1 << status, written out: EF translates neither the shift nor SUM(DISTINCT …) on both providers.
+            .GroupBy(m => new { m.UnitId, m.ProblemId })
+            // 1 << status, written out: EF translates neither the shift nor BIT_OR on both providers.
             .Select(g => new
             {
-                g.Key.UnitId, g.Key.ProblemId,
-                Bit = g.Key.Status == MeasureStatus.NotStarted ? 1 : g.Key.Status == MeasureStatus.InProgress ? 2
-                    : g.Key.Status == MeasureStatus.ExtensionRequested ? 4 : g.Key.Status == MeasureStatus.BasicallyRectified ? 8
-                    : g.Key.Status == MeasureStatus.PendingClosure ? 16 : g.Key.Status == MeasureStatus.Rectified ? 32
-                    : g.Key.Status == MeasureStatus.RectifiedOngoing ? 64 : 128,
+                g.Key.UnitId,
+                Mask = g.Max(m => m.Status == MeasureStatus.NotStarted ? 1 : 0) + g.Max(m => m.Status == MeasureStatus.InProgress ? 2 : 0)
+                    + g.Max(m => m.Status == MeasureStatus.ExtensionRequested ? 4 : 0) + g.Max(m => m.Status == MeasureStatus.BasicallyRectified ? 8 : 0)
+                    + g.Max(m => m.Status == MeasureStatus.PendingClosure ? 16 : 0) + g.Max(m => m.Status == MeasureStatus.Rectified ? 32 : 0)
+                    + g.Max(m => m.Status == MeasureStatus.RectifiedOngoing ? 64 : 0) + g.Max(m => m.Status == MeasureStatus.Closed ? 128 : 0),
             })
-            .GroupBy(m => new { m.UnitId, m.ProblemId })
-            .Select(g => new { g.Key.UnitId, Mask = g.Sum(m => m.Bit) })
             .GroupBy(p => new { p.UnitId, p.Mask })
             .Select(g => new { g.Key.UnitId, g.Key.Mask, Count = g.Count() })
             .ToListAsync(ct);
@@ -99,7 +102,13 @@ public static class GetRoundFigures
             if (!statuses.TryGetValue(unit, out var list)) statuses[unit] = list = [];
             list.Add((status, count));
         }
-        foreach (var m in masks) Add(m.UnitId, StatusRules.DeriveProblemStatus(StatusesOf(m.Mask)), m.Count);
+        // At most 256 bit sets: each derived once.
+        var derived = new Dictionary<int, MeasureStatus>();
+        foreach (var m in masks)
+        {
+            if (!derived.TryGetValue(m.Mask, out var status)) derived[m.Mask] = status = StatusRules.DeriveProblemStatus(StatusesOf(m.Mask));
+            Add(m.UnitId, status, m.Count);
+        }
         foreach (var p in stated) Add(p.UnitId, StatusRules.ProblemStatus(p.StatedStatus, []), p.Count);
         static IEnumerable<MeasureStatus> Expand(List<(MeasureStatus Status, int Count)>? list) =>
             list is null ? [] : list.SelectMany(x => Enumerable.Repeat(x.Status, x.Count));
