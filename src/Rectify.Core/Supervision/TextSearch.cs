@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -176,7 +177,7 @@ public static class TextSearch
     }
 
     /// <summary>Whether a term has letters with an upper and a lower case (Chinese has none: a plain substring test is enough and cheaper).</summary>
-    internal static bool HasCase(string term) => term.Any(c => char.ToUpperInvariant(c) != char.ToLowerInvariant(c));
+    internal static bool HasCase(string term) => term.EnumerateRunes().Any(r => Rune.ToUpperInvariant(r) != Rune.ToLowerInvariant(r));
 
     internal static string LikePattern(string text) =>
         "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
@@ -269,7 +270,7 @@ public sealed class SqliteTextSearch : ITextSearch
     static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
 
     /// <summary>The index part of a search: the FTS5 expression (null: no term can use the index), the terms tested with
-    /// LIKE on the index's rows, and whether some term occurs nowhere.</summary>
+    /// LIKE on the index's rows (too common to expand, or with cased letters), and whether some term occurs nowhere.</summary>
     sealed record IndexQuery(string? Match, string[] Common, bool Nowhere);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(RectifyDb db, SearchQuery q, CancellationToken ct = default)
@@ -317,21 +318,29 @@ public sealed class SqliteTextSearch : ITextSearch
         }, ct);
     }
 
-    /// <summary>Each term as an FTS5 expression: a phrase (three characters or more) or the OR of the trigrams that begin with it.</summary>
+    /// <summary>
+    /// Each term as an FTS5 expression: a phrase (three characters or more) or the OR of the trigrams that begin with it.
+    /// The tokenizer folds the case of every alphabet, SQLite's LIKE (the window's test) only of ASCII: so a term with
+    /// cased letters is also tested with LIKE on the index's rows, and a short one with non-ASCII cased letters is not
+    /// looked up in the vocabulary at all (.NET's lower case is not the tokenizer's folding: µ, ς, ſ…) but tested with LIKE.
+    /// </summary>
     static async Task<IndexQuery> IndexQueryAsync(RectifyDb db, string[] terms, CancellationToken ct)
     {
         var match = new List<string>();
         var common = new List<string>();
         foreach (var t in terms)
         {
+            var cased = TextSearch.HasCase(t);
+            if (cased) common.Add(t);
             if (TextSearch.Characters(t) >= 3) { match.Add(Phrase(t)); continue; }
+            if (cased && !t.All(char.IsAscii)) continue;
             // U+10FFFF sorts after every character in UTF-8 byte order, which is the vocabulary's order. The tokenizer
-            // folds case, so the vocabulary holds lower-case trigrams.
+            // folds case, so the vocabulary holds lower-case trigrams (for ASCII, the same as .NET's lower case).
             var grams = await TextSearch.ReadAsync(db,
                 $"SELECT term FROM \"SearchVocab\" WHERE term >= $p AND term < $p || char(1114111) LIMIT {MaxTrigrams + 1}",
                 cmd => TextSearch.Add(cmd, "$p", t.ToLowerInvariant()), r => r.GetString(0), ct);
             if (grams.Count == 0) return new IndexQuery(null, [], Nowhere: true);
-            if (grams.Count > MaxTrigrams) common.Add(t);
+            if (grams.Count > MaxTrigrams) { if (!cased) common.Add(t); }
             else match.Add("(" + string.Join(" OR ", grams.Select(Phrase)) + ")");
         }
         return new IndexQuery(match.Count == 0 ? null : string.Join(" AND ", match), [.. common], Nowhere: false);
