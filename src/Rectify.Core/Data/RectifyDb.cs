@@ -42,6 +42,9 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     internal bool AccessChangedInTransaction { get; set; }
     public abstract string ProviderName { get; }
 
+    /// <summary>Which database this context talks to (provider and connection string): the key of per-database caches.</summary>
+    public string DatabaseKey => ProviderName + "|" + Database.GetConnectionString();
+
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Person> People => Set<Person>();
     public DbSet<InspectionRound> Rounds => Set<InspectionRound>();

@@ -79,29 +79,18 @@ public sealed class ProblemIndex
     /// <summary>Similarity of one indexed problem to every other with a shared term, via the postings.</summary>
     public Dictionary<int, double> Scores(long problemId, int maxPostings = int.MaxValue)
     {
-        var scores = new Dictionary<int, double>();
-        if (!_row.TryGetValue(problemId, out var d)) return scores;
-        foreach (var (t, w) in _vectors[d])
-        {
-            if (_postings[t].Count > maxPostings) continue;
-            foreach (var (other, w2) in _postings[t])
-                if (other != d) scores[other] = scores.GetValueOrDefault(other) + w * w2;
-        }
-        return scores;
+        if (!_row.TryGetValue(problemId, out var d)) return [];
+        return WithScores(d, maxPostings, (acc, touched) => touched.ToDictionary(o => o, o => acc[o]));
     }
 
     /// <summary>
-    /// The most similar problems in other inspections (other units, earlier rounds of the same unit) among those
-    /// <paramref name="visible"/> accepts, best first.
+    /// Sums the similarity of document <paramref name="d"/> to every other sharing a term (terms with more than
+    /// <paramref name="maxPostings"/> postings left out) in a dense pooled array — a query touches tens of thousands of
+    /// documents, and a dictionary update per posting cost most of a request — and hands the sums and the documents
+    /// touched to <paramref name="use"/> before the array goes back to the pool.
     /// </summary>
-    public IReadOnlyList<SimilarProblem> Similar(long problemId, int take, Func<ProblemText, bool> visible, double min = 0.05)
+    T WithScores<T>(int d, int maxPostings, Func<double[], List<int>, T> use)
     {
-        if (!_row.TryGetValue(problemId, out var d)) return [];
-        var self = _docs[d];
-        // Terms in more than a tenth of a large index carry almost no weight; skipping them keeps a query fast.
-        var maxPostings = Math.Max(1000, _docs.Length / 10);
-        // The same sums as Scores, in a dense array (a query touches tens of thousands of documents; a dictionary
-        // update per posting cost most of the time of a request).
         var acc = System.Buffers.ArrayPool<double>.Shared.Rent(_docs.Length);
         var touched = new List<int>();
         try
@@ -113,14 +102,28 @@ public sealed class ProblemIndex
                 foreach (var (other, w2) in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings[t]))
                 {
                     if (other == d) continue;
+                    // Weights are positive, so a zero sum means not touched yet.
                     if (acc[other] == 0) touched.Add(other);
                     acc[other] += w * w2;
                 }
             }
-            return [.. touched.Where(o => acc[o] >= min && _docs[o].InspectionId != self.InspectionId && visible(_docs[o]))
-                .OrderByDescending(o => acc[o]).ThenBy(o => _docs[o].Id).Take(take).Select(o => Hit(o, acc[o]))];
+            return use(acc, touched);
         }
         finally { System.Buffers.ArrayPool<double>.Shared.Return(acc); }
+    }
+
+    /// <summary>
+    /// The most similar problems in other inspections (other units, earlier rounds of the same unit) among those
+    /// <paramref name="visible"/> accepts, best first.
+    /// </summary>
+    public IReadOnlyList<SimilarProblem> Similar(long problemId, int take, Func<ProblemText, bool> visible, double min = 0.05)
+    {
+        if (!_row.TryGetValue(problemId, out var d)) return [];
+        var self = _docs[d];
+        // Terms in more than a tenth of a large index carry almost no weight; skipping them keeps a query fast.
+        return WithScores(d, Math.Max(1000, _docs.Length / 10), (acc, touched) =>
+            (IReadOnlyList<SimilarProblem>)[.. touched.Where(o => acc[o] >= min && _docs[o].InspectionId != self.InspectionId && visible(_docs[o]))
+                .OrderByDescending(o => acc[o]).ThenBy(o => _docs[o].Id).Take(take).Select(o => Hit(o, acc[o]))]);
     }
 
     SimilarProblem Hit(int doc, double score)
@@ -271,7 +274,7 @@ public static class ProblemSimilarity
 
     public static async Task<ProblemIndex> IndexAsync(RectifyDb db, CancellationToken ct = default)
     {
-        var key = db.ProviderName + "|" + db.Database.GetConnectionString();
+        var key = db.DatabaseKey;
         // The data version: the last audit event of a problem or an inspection (a change of text, unit or round).
         var version = await db.AuditEvents.Where(a => a.EntityType == nameof(Ledger.Problem) || a.EntityType == nameof(Ledger.Inspection))
             .MaxAsync(a => (long?)a.Sequence, ct) ?? 0;

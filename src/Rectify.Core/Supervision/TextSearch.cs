@@ -142,7 +142,7 @@ public static class TextSearch
     /// </summary>
     static async Task<long?> WindowStartAsync(RectifyDb db, SearchKind kind, int rows, CancellationToken ct)
     {
-        var key = (db.ProviderName + "|" + db.Database.GetConnectionString(), kind, rows);
+        var key = (db.DatabaseKey, kind, rows);
         var now = Environment.TickCount64;
         if (Windows.TryGetValue(key, out var known) && now - known.At < 60_000) return known.Start;
         var start = (await ReadIdsAsync(db, $"SELECT \"Id\" FROM \"{Sources[kind].Table}\" ORDER BY \"Id\" DESC LIMIT 1 OFFSET {Math.Max(rows, 1) - 1}", _ => { }, ct))
