@@ -54,7 +54,9 @@ public interface ITextSearch
 
 public static class TextSearch
 {
-    public static ITextSearch For(RectifyDb db) => db.ProviderName == "postgresql" ? new PostgresTextSearch() : new SqliteTextSearch();
+    /// <summary>The search of the context's provider; <paramref name="windowRows"/>: see <see cref="WindowRows"/> (tests set it small).</summary>
+    public static ITextSearch For(RectifyDb db, int windowRows = WindowRows) => db.ProviderName == "postgresql"
+        ? new PostgresTextSearch { WindowRows = windowRows } : new SqliteTextSearch { WindowRows = windowRows };
 
     /// <summary>The order of the result: kind by kind.</summary>
     internal static readonly SearchKind[] KindOrder = [SearchKind.Problem, SearchKind.Measure, SearchKind.Report, SearchKind.Rule];

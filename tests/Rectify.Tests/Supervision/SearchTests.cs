@@ -100,7 +100,7 @@ public class SearchTests
                 foreach (var (filter, kind, status, unit, take) in Filters(someUnit))
                 {
                     await using var db = app.Open(CallerScope.System);
-                    ITextSearch search = provider == "postgresql" ? new PostgresTextSearch { WindowRows = window } : new SqliteTextSearch { WindowRows = window };
+                    var search = TextSearch.For(db, window);
                     var got = (await search.SearchAsync(db, new SearchQuery(text, unit, null, status, kind, take)))
                         .Select(h => $"{SearchKinds.Code(h.Kind)}:{h.Id}").ToList();
                     var expected = await ExpectedAsync(db, text, kind, status, unit is null ? null : [unit.Value], take);
@@ -116,7 +116,7 @@ public class SearchTests
                 await using var db = app.Open(CallerScope.System);
                 async Task<List<string>> Run(int rows)
                 {
-                    ITextSearch search = provider == "postgresql" ? new PostgresTextSearch { WindowRows = rows } : new SqliteTextSearch { WindowRows = rows };
+                    var search = TextSearch.For(db, rows);
                     return [.. (await search.SearchAsync(db, new SearchQuery(text, Take: 200))).Select(h => $"{SearchKinds.Code(h.Kind)}:{h.Id}")];
                 }
                 var direct = await Run(1_000_000);
@@ -126,7 +126,7 @@ public class SearchTests
         // The texts that end in a short term were found (not only equal to the expectation).
         await using (var db = app.Open(CallerScope.System))
         {
-            ITextSearch search = provider == "postgresql" ? new PostgresTextSearch { WindowRows = 1 } : new SqliteTextSearch { WindowRows = 1 };
+            var search = TextSearch.For(db, 1);
             Assert.Single(await search.SearchAsync(db, new SearchQuery("鸭梨")));
             Assert.Single(await search.SearchAsync(db, new SearchQuery("鹅")));
             Assert.Empty(await search.SearchAsync(db, new SearchQuery("鹅鸭")));
