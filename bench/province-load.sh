@@ -6,7 +6,8 @@
 # Usage: bench/province-load.sh sqlite FILE | postgresql CONNSTRING        (prints Markdown to stdout)
 # Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post", any subset, or
 #   "search") WORK (keep logs there) RECTIFY_BIN (the server to measure, default this checkout's Release build)
-#   SEARCH_TERMS (query strings for the search phase, default bench/search-terms.txt)
+#   SEARCH_TERMS (query strings for the search phase, default bench/search-terms.txt) REPORT_RATE (800: the offered
+#   rate of the second POST run, open loop)
 # PHASES=search: full-text search over the query list (distinct terms of 1–8 characters, some with kind/status
 #   filters) with the result cache off (every request computed: the cold case), then on (repeated queries), and similar
 #   problems of 100 problems of the round.
@@ -85,7 +86,12 @@ serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
 before=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 secs_saved=$secs; secs=$rsecs
-run "POST weekly report (durable, ${rsecs} s)" --url-file "$work/measures.txt" --post '{"done":"本周完成台账核查，推进整改","percent":60}' --connections "$conns"
+body='{"done":"本周完成台账核查，推进整改","percent":60}'
+# First the target's load (before the saturating run, whose WAL burst sets off PostgreSQL checkpoints that would
+# land in this one): REPORT_RATE (800) reports per second offered on a fixed schedule over at most $conns connections;
+# latency from the moment each report was due (open loop, see bench/Rectify.Load).
+run "POST weekly report (durable, ${rsecs} s, ${REPORT_RATE:-800}/s offered)" --url-file "$work/measures.txt" --post "$body" --connections "$conns" --rate "${REPORT_RATE:-800}"
+run "POST weekly report (durable, ${rsecs} s, as fast as answered)" --url-file "$work/measures.txt" --post "$body" --connections "$conns"
 secs=$secs_saved
 after=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 hwm_write=$(stop)
@@ -117,6 +123,8 @@ ledger_sql="SELECT * FROM \"Categories\" WHERE \"InspectionId\" = $first ORDER B
 figures_sql="SELECT m.\"UnitId\", m.\"Status\", COUNT(*) FROM \"Measures\" m JOIN \"Inspections\" i ON i.\"Id\" = m.\"InspectionId\" WHERE i.\"RoundId\" = $round GROUP BY m.\"UnitId\", m.\"Status\";"
 # The same aggregate as the endpoint: each problem's distinct measure statuses, grouped by unit.
 problem_sql="SELECT p.\"UnitId\", COUNT(*) FROM \"Problems\" p JOIN \"Inspections\" i ON i.\"Id\" = p.\"InspectionId\" LEFT JOIN (SELECT \"ProblemId\", MIN(\"Status\") lo, MAX(\"Status\") hi FROM \"Measures\" GROUP BY \"ProblemId\") s ON s.\"ProblemId\" = p.\"Id\" WHERE i.\"RoundId\" = $round GROUP BY p.\"UnitId\", s.lo, s.hi;"
+# What the endpoint groups since migration Figures: problems by unit and the bit set of their measures' statuses.
+mask_sql="SELECT p.\"UnitId\", p.\"MeasureMask\", CASE WHEN p.\"MeasureMask\" = 0 THEN p.\"StatedStatus\" END, COUNT(*) FROM \"Problems\" p JOIN \"Inspections\" i ON i.\"Id\" = p.\"InspectionId\" WHERE i.\"RoundId\" = $round GROUP BY 1, 2, 3;"
 raw_ms() {
   local t=()
   for _ in 1 2 3 4 5; do
@@ -129,5 +137,5 @@ raw_ms() {
   printf '%s\n' "${t[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1/1000}'
 }
 echo
-echo "Raw SQL (median of 5; sqlite3 includes its start-up): ledger's three queries $(raw_ms "$ledger_sql") ms; measures by unit and status over the round $(raw_ms "$figures_sql") ms; problems by unit and min/max measure status over the round $(raw_ms "$problem_sql") ms."
+echo "Raw SQL (median of 5; sqlite3 includes its start-up): ledger's three queries $(raw_ms "$ledger_sql") ms; measures by unit and status over the round $(raw_ms "$figures_sql") ms; problems by unit and min/max measure status over the round $(raw_ms "$problem_sql") ms; problems by unit and stored status bit set $(raw_ms "$mask_sql") ms."
 [ -n "${WORK:-}" ] || rm -rf "$work"

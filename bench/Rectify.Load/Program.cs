@@ -8,7 +8,11 @@ namespace Rectify.Load;
 /// list of URLs (round-robin), then prints count, errors, throughput and latency percentiles (one line, and a
 /// Markdown table row with --markdown).
 /// With --post BODY each request is a POST of that JSON body with a fresh Idempotency-Key (weekly report load).
-/// Usage: rectify-load --url U [--url U2 …] [--url-file FILE] [--connections 64] [--seconds 10] [--warmup 2] [--token T] [--post JSON] [--name NAME] [--markdown]
+/// With --rate R the client is open-loop instead (as wrk2): it starts R requests per second on a fixed schedule, at
+/// most C in flight (a request due while C are in flight waits for one to finish), and each latency runs from the
+/// moment the request was due, not from when it could be sent — so a slow server is not hidden by the client sending
+/// less (coordinated omission). req/s is then the completed rate, which stays at R while the server keeps up.
+/// Usage: rectify-load --url U [--url U2 …] [--url-file FILE] [--connections 64] [--rate R] [--seconds 10] [--warmup 2] [--token T] [--post JSON] [--name NAME] [--markdown]
 /// </summary>
 public static class Program
 {
@@ -16,6 +20,7 @@ public static class Program
     {
         var urls = new List<string>();
         int connections = 64, seconds = 10, warmup = 2;
+        double rate = 0;
         string? token = null, name = null, post = null;
         bool markdown = false;
         for (int i = 0; i < args.Length; i++)
@@ -26,6 +31,7 @@ public static class Program
                 case "--url-file": urls.AddRange(File.ReadAllLines(args[++i]).Where(l => l.Length > 0)); break;
                 case "--post": post = args[++i]; break;
                 case "--connections": connections = int.Parse(args[++i]); break;
+                case "--rate": rate = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = int.Parse(args[++i]); break;
                 case "--warmup": warmup = int.Parse(args[++i]); break;
                 case "--token": token = args[++i]; break;
@@ -40,8 +46,11 @@ public static class Program
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-        if (warmup > 0) await RunAsync(http, urls, connections, TimeSpan.FromSeconds(warmup), post);
-        var r = await RunAsync(http, urls, connections, TimeSpan.FromSeconds(seconds), post);
+        Func<TimeSpan, Task<Result>> run = rate > 0
+            ? d => RunAtRateAsync(http, urls, connections, rate, d, post)
+            : d => RunAsync(http, urls, connections, d, post);
+        if (warmup > 0) await run(TimeSpan.FromSeconds(warmup));
+        var r = await run(TimeSpan.FromSeconds(seconds));
         var lat = r.Latencies;
         lat.Sort();
         double P(double q) => lat.Count == 0 ? double.NaN : lat[Math.Min(lat.Count - 1, (int)Math.Ceiling(q * lat.Count) - 1)];
@@ -74,28 +83,12 @@ public static class Program
                 var n = Interlocked.Increment(ref next);
                 var url = urls[(int)(n % urls.Count)];
                 var start = Stopwatch.GetTimestamp();
-                try
-                {
-                    using var request = new HttpRequestMessage(post is null ? HttpMethod.Get : HttpMethod.Post, url);
-                    if (post is not null)
-                    {
-                        request.Content = new StringContent(post, System.Text.Encoding.UTF8, "application/json");
-                        request.Headers.Add("Idempotency-Key", $"load-{RunId}-{n}");
-                    }
-                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-                    await using var body = await response.Content.ReadAsStreamAsync();
-                    while (await body.ReadAsync(buffer) > 0) { }
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        Interlocked.Increment(ref errors);
-                        Interlocked.CompareExchange(ref firstError, $"{(int)response.StatusCode} {url}", null);
-                        continue;
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                // Idempotency keys are unique across the warm-up and the run (a repeated key would be a cheap replay).
+                var error = await SendAsync(http, url, post, Interlocked.Increment(ref keySequence), buffer);
+                if (error is not null)
                 {
                     Interlocked.Increment(ref errors);
-                    Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message} {url}", null);
+                    Interlocked.CompareExchange(ref firstError, error, null);
                     continue;
                 }
                 mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
@@ -105,5 +98,77 @@ public static class Program
         var elapsed = clock.Elapsed;
         var latencies = all.SelectMany(l => l).ToList();
         return new Result(latencies, latencies.Count, errors, elapsed, firstError);
+    }
+
+    /// <summary>Open loop: request n is due at n / rate seconds; latency from that moment; at most <paramref name="connections"/> in flight.</summary>
+    static async Task<Result> RunAtRateAsync(HttpClient http, List<string> urls, int connections, double rate, TimeSpan duration, string? post)
+    {
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var slots = new SemaphoreSlim(connections);
+        var buffers = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
+        long errors = 0;
+        string? firstError = null;
+        var inFlight = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        var origin = Stopwatch.GetTimestamp();
+        long n = 0;
+        while (clock.Elapsed < duration)
+        {
+            // Start every request that is due by now, then sleep about a millisecond.
+            var due = (long)(clock.Elapsed.TotalSeconds * rate);
+            for (; n < due; n++)
+            {
+                var scheduled = origin + (long)(n / rate * Stopwatch.Frequency);
+                var url = urls[(int)(n % urls.Count)];
+                var key = Interlocked.Increment(ref keySequence);
+                inFlight.Add(Task.Run(async () =>
+                {
+                    await slots.WaitAsync();
+                    try
+                    {
+                        var buffer = buffers.TryTake(out var b) ? b : new byte[64 * 1024];
+                        var error = await SendAsync(http, url, post, key, buffer);
+                        buffers.Add(buffer);
+                        if (error is null) latencies.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
+                        else
+                        {
+                            Interlocked.Increment(ref errors);
+                            Interlocked.CompareExchange(ref firstError, error, null);
+                        }
+                    }
+                    finally { slots.Release(); }
+                }));
+            }
+            if (inFlight.Count > 4096) inFlight.RemoveAll(t => t.IsCompleted);
+            await Task.Delay(1);
+        }
+        await Task.WhenAll(inFlight);
+        var elapsed = clock.Elapsed;
+        var list = latencies.ToList();
+        return new Result(list, list.Count, errors, elapsed, firstError);
+    }
+
+    static long keySequence;
+
+    /// <summary>One request, its body read to the end; null when it succeeded, else what went wrong.</summary>
+    static async Task<string?> SendAsync(HttpClient http, string url, string? post, long n, byte[] buffer)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(post is null ? HttpMethod.Get : HttpMethod.Post, url);
+            if (post is not null)
+            {
+                request.Content = new StringContent(post, System.Text.Encoding.UTF8, "application/json");
+                request.Headers.Add("Idempotency-Key", $"load-{RunId}-{n}");
+            }
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            while (await body.ReadAsync(buffer) > 0) { }
+            return response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {url}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return $"{e.GetType().Name}: {e.Message} {url}";
+        }
     }
 }

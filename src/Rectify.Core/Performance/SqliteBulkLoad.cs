@@ -19,8 +19,9 @@ namespace Rectify.Core.Performance;
 /// their AFTER INSERT triggers from <c>sqlite_master</c> and drops them.</item>
 /// <item><see cref="RestoreAsync"/> (same transaction, after the rows): re-runs the stored index definitions verbatim,
 /// runs each dropped trigger's INSERT once over the loaded rows (<c>INSERT … SELECT</c> with <c>NEW.</c> read from the
-/// table), then re-runs the stored trigger definitions verbatim. A trigger whose body is not a single
-/// <c>INSERT … VALUES</c> is not dropped and fires per row as usual.</item>
+/// table), then re-runs the stored trigger definitions verbatim. The problems' status bit sets are set the same way
+/// (<see cref="ProblemMasks.SqliteBulkSql"/>). Any other trigger whose body is not a single <c>INSERT … VALUES</c> is
+/// not dropped and fires per row as usual.</item>
 /// <item><see cref="LeaveAsync"/> (after the commit): back to WAL and <c>synchronous=FULL</c>, the app's durable settings.</item>
 /// </list>
 /// The transaction makes the drop and the restore atomic: a failed load rolls the schema back with the rows.
@@ -101,6 +102,8 @@ public sealed class SqliteBulkLoad(RectifyDb db)
                 var (type, name, table, sql) = (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3));
                 if (!names.Contains(table)) continue;
                 if (type == "index") found.Add(new SchemaObject(type, name, table, sql, null));
+                else if (name == ProblemMasks.SqliteInsertTrigger)
+                    found.Add(new SchemaObject(type, name, table, sql, ProblemMasks.SqliteBulkSql));
                 else if (InsertTrigger.Match(sql) is { Success: true } m && string.Equals(m.Groups["table"].Value, table, StringComparison.OrdinalIgnoreCase))
                 {
                     var values = Regex.Replace(m.Groups["values"].Value, @"\bNEW\.", "t.", RegexOptions.IgnoreCase);

@@ -185,6 +185,66 @@ public class RoundFiguresTests
         Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await office.GetAsync("/api/figures?year=2021"))).GetProperty("figures").GetProperty("problems").GetInt32());
     }
 
+    /// <summary>
+    /// Every problem's stored bit set of measure statuses (kept by the database's triggers) equals the one computed here
+    /// from its measures: bit 1 &lt;&lt; status for each status present, 0 without measures.
+    /// </summary>
+    internal static async Task AssertMasksMatchMeasuresAsync(RectifyDb db)
+    {
+        var expected = new Dictionary<long, int>();
+        foreach (var p in await db.Problems.IgnoreQueryFilters().Select(p => p.Id).ToListAsync()) expected[p] = 0;
+        foreach (var m in await db.Measures.IgnoreQueryFilters().Select(m => new { m.ProblemId, m.Status }).ToListAsync())
+            expected[m.ProblemId] |= 1 << (int)m.Status;
+        var stored = new Dictionary<long, int>();
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = $"SELECT \"Id\", \"{ProblemMasks.Column}\" FROM \"Problems\"";
+        if (cmd.Connection!.State != System.Data.ConnectionState.Open) await cmd.Connection.OpenAsync();
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) stored[r.GetInt64(0)] = Convert.ToInt32(r.GetValue(1));
+        Assert.NotEmpty(expected);
+        var wrong = expected.Where(e => stored.GetValueOrDefault(e.Key, -1) != e.Value).Take(5)
+            .Select(e => $"problem {e.Key}: stored {stored.GetValueOrDefault(e.Key, -1)}, measures give {e.Value}").ToList();
+        Assert.True(wrong.Count == 0, string.Join("; ", wrong));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task ProblemMasks_FollowEveryWriteToMeasures_AndTheFiguresUseThem(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var w = await app.SeedWorldAsync();
+        var round = await GenerateHistoryAsync(app, w);
+        await using (var db = app.Open()) await AssertMasksMatchMeasuresAsync(db);
+
+        await using (var db = Database.Open(app.Db, clock: app.Clock))
+        {
+            var problems = await db.Problems.Include(p => p.Measures).Where(p => p.InspectionId == round.InspectionIds[2] && p.Measures.Count >= 2)
+                .OrderBy(p => p.Id).Take(4).ToListAsync();
+            Assert.Equal(4, problems.Count);
+            // One statement each: every measure of one problem closed; a measure moved to another problem; all measures
+            // of a third removed (it falls back to its stated status); a measure added to the fourth in another status.
+            foreach (var m in problems[0].Measures) m.Status = MeasureStatus.Closed;
+            await db.SaveChangesAsync();
+            var moved = problems[1].Measures.First();
+            moved.ProblemId = problems[0].Id;
+            moved.Status = MeasureStatus.ExtensionRequested;
+            await db.SaveChangesAsync();
+            db.Measures.RemoveRange(problems[2].Measures);
+            problems[2].StatedStatus = MeasureStatus.Rectified;
+            await db.SaveChangesAsync();
+            problems[3].Measures.Add(new Measure { InspectionId = problems[3].InspectionId, UnitId = problems[3].UnitId, Ordinal = 9, Text = "补充措施", Status = MeasureStatus.PendingClosure });
+            await db.SaveChangesAsync();
+        }
+        await using (var db = app.Open()) await AssertMasksMatchMeasuresAsync(db);
+
+        // The figures read those bit sets: they still equal the plain SQL over the measures.
+        var office = await app.ClientFor("office");
+        await using (var db = app.Open())
+        {
+            var now = await HttpAssert.Ok<JsonElement>(await office.GetAsync($"/api/rounds/{round.RoundId}/figures"));
+            AssertSame(await SqlNow(db.Database.GetDbConnection(), round.RoundId), now, await Items(office, $"/api/rounds/{round.RoundId}/figures/items"), "after the writes");
+        }
+    }
+
     /// <summary>As of a cutoff, with the inspections themselves taken from the audit trail (each one's last event before it).</summary>
     static async Task<List<(long Problem, long Unit, string S)>> SqlAsOfWithInspections(DbConnection c, bool pg, long round, DateTime cutoff)
     {

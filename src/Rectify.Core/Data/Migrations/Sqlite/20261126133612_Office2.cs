@@ -27,22 +27,46 @@ namespace Rectify.Core.Data.Migrations.Sqlite
         /// </summary>
         internal static void RebuildSearch(MigrationBuilder b, bool byRowid, string pad = "")
         {
-            foreach (var (table, _, _, _) in Sources)
-                foreach (var suffix in new[] { "ai", "au", "ad" })
-                    b.Sql($"DROP TRIGGER IF EXISTS \"SearchText_{table}_{suffix}\";");
+            DropSearchTriggers(b);
             b.Sql("DROP TABLE IF EXISTS \"SearchText\";");
             b.Sql("CREATE VIRTUAL TABLE \"SearchText\" USING fts5(body, kind UNINDEXED, ref_id UNINDEXED, unit_id UNINDEXED, tokenize='trigram');");
             foreach (var (table, kind, code, body) in Sources)
             {
-                var padded = pad.Length == 0 ? body : $"{body} || '{pad}'";
-                var n = string.Format(padded, "NEW");
+                string Rowid(string row) => byRowid ? $"{row}.\"Id\" * 4 + {code}" : "NULL";
+                b.Sql($"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) SELECT {Rowid("t")}, {string.Format(Padded(body, pad), "t")}, '{kind}', t.\"Id\", t.\"UnitId\" FROM \"{table}\" t;");
+            }
+            CreateSearchTriggers(b, byRowid, pad);
+        }
+
+        static string Padded(string body, string pad) => pad.Length == 0 ? body : $"{body} || '{pad}'";
+
+        internal static void DropSearchTriggers(MigrationBuilder b)
+        {
+            foreach (var (table, _, _, _) in Sources)
+                foreach (var suffix in new[] { "ai", "au", "ad" })
+                    b.Sql($"DROP TRIGGER IF EXISTS \"SearchText_{table}_{suffix}\";");
+        }
+
+        /// <summary>
+        /// The triggers that keep the search table in step with the tables. With <paramref name="updateOfText"/> the
+        /// update trigger fires only when the searched text or the unit changes (migration Figures: a measure's status
+        /// or a problem's status bit set changing does not rewrite its text in the index).
+        /// </summary>
+        internal static void CreateSearchTriggers(MigrationBuilder b, bool byRowid, string pad, bool updateOfText = false)
+        {
+            foreach (var (table, kind, code, body) in Sources)
+            {
+                var n = string.Format(Padded(body, pad), "NEW");
                 string Rowid(string row) => byRowid ? $"{row}.\"Id\" * 4 + {code}" : "NULL";
                 var delete = byRowid ? $"DELETE FROM \"SearchText\" WHERE rowid = OLD.\"Id\" * 4 + {code};"
                     : $"DELETE FROM \"SearchText\" WHERE kind = '{kind}' AND ref_id = OLD.\"Id\";";
                 var insert = $"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) VALUES ({Rowid("NEW")}, {n}, '{kind}', NEW.\"Id\", NEW.\"UnitId\");";
-                b.Sql($"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) SELECT {Rowid("t")}, {string.Format(padded, "t")}, '{kind}', t.\"Id\", t.\"UnitId\" FROM \"{table}\" t;");
+                // The columns the body reads, and the unit.
+                var of = updateOfText
+                    ? " OF " + string.Join(", ", System.Text.RegularExpressions.Regex.Matches(body, @"\{0\}\.(""\w+"")").Select(m => m.Groups[1].Value).Append("\"UnitId\""))
+                    : "";
                 b.Sql($"CREATE TRIGGER \"SearchText_{table}_ai\" AFTER INSERT ON \"{table}\" BEGIN {insert} END;");
-                b.Sql($"CREATE TRIGGER \"SearchText_{table}_au\" AFTER UPDATE ON \"{table}\" BEGIN {delete} {insert} END;");
+                b.Sql($"CREATE TRIGGER \"SearchText_{table}_au\" AFTER UPDATE{of} ON \"{table}\" BEGIN {delete} {insert} END;");
                 b.Sql($"CREATE TRIGGER \"SearchText_{table}_ad\" AFTER DELETE ON \"{table}\" BEGIN {delete} END;");
             }
         }
