@@ -86,7 +86,9 @@ serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
 before=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 secs_saved=$secs; secs=$rsecs
-body='{"done":"本周完成台账核查，推进整改","percent":60}'
+# A different text in every report, as in real weeks: each report rewrites its measure's progress text (and so the
+# measure's full-text entry), not only the first one on a measure.
+body='{"done":"本周完成第{n}批台账核查，推进整改","percent":60}'
 # First the target's load (before the saturating run, whose WAL burst sets off PostgreSQL checkpoints that would
 # land in this one): REPORT_RATE (800) reports per second offered on a fixed schedule over at most $conns connections;
 # latency from the moment each report was due (open loop, see bench/Rectify.Load).

@@ -7,7 +7,8 @@ namespace Rectify.Load;
 /// A small closed-loop HTTP load client: C connections, each sending GET requests back to back for T seconds over a
 /// list of URLs (round-robin), then prints count, errors, throughput and latency percentiles (one line, and a
 /// Markdown table row with --markdown).
-/// With --post BODY each request is a POST of that JSON body with a fresh Idempotency-Key (weekly report load).
+/// With --post BODY each request is a POST of that JSON body with a fresh Idempotency-Key (weekly report load); "{n}"
+/// in the body becomes the request's number, so that every report carries a different text.
 /// With --rate R the client is open-loop instead (as wrk2): it starts R requests per second on a fixed schedule, at
 /// most C in flight (a request due while C are in flight waits for one to finish), and each latency runs from the
 /// moment the request was due, not from when it could be sent — so a slow server is not hidden by the client sending
@@ -37,6 +38,7 @@ public static class Program
                 case "--token": token = args[++i]; break;
                 case "--name": name = args[++i]; break;
                 case "--markdown": markdown = true; break;
+                case "--timeline": Timeline = true; break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
@@ -104,6 +106,7 @@ public static class Program
     static async Task<Result> RunAtRateAsync(HttpClient http, List<string> urls, int connections, double rate, TimeSpan duration, string? post)
     {
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var timeline = new System.Collections.Concurrent.ConcurrentBag<(int Window, double Ms)>();
         var slots = new SemaphoreSlim(connections);
         var buffers = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
         long errors = 0;
@@ -129,7 +132,12 @@ public static class Program
                         var buffer = buffers.TryTake(out var b) ? b : new byte[64 * 1024];
                         var error = await SendAsync(http, url, post, key, buffer);
                         buffers.Add(buffer);
-                        if (error is null) latencies.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
+                        if (error is null)
+                        {
+                            var ms = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+                            latencies.Add(ms);
+                            if (Timeline) timeline.Add(((int)((scheduled - origin) / (double)Stopwatch.Frequency / 5), ms));
+                        }
                         else
                         {
                             Interlocked.Increment(ref errors);
@@ -144,11 +152,18 @@ public static class Program
         }
         await Task.WhenAll(inFlight);
         var elapsed = clock.Elapsed;
+        // --timeline: p50/p99 of the requests due in each 5-second window, on stderr (where a stall begins and ends).
+        foreach (var w in timeline.GroupBy(t => t.Window).OrderBy(g => g.Key))
+        {
+            var l = w.Select(t => t.Ms).Order().ToList();
+            Console.Error.WriteLine($"  {w.Key * 5,4}-{w.Key * 5 + 5} s: {l.Count} requests, p50 {l[l.Count / 2]:0.0} ms, p99 {l[Math.Min(l.Count - 1, (int)(l.Count * 0.99))]:0.0} ms");
+        }
         var list = latencies.ToList();
         return new Result(list, list.Count, errors, elapsed, firstError);
     }
 
     static long keySequence;
+    static bool Timeline;
 
     /// <summary>One request, its body read to the end; null when it succeeded, else what went wrong.</summary>
     static async Task<string?> SendAsync(HttpClient http, string url, string? post, long n, byte[] buffer)
@@ -158,7 +173,7 @@ public static class Program
             using var request = new HttpRequestMessage(post is null ? HttpMethod.Get : HttpMethod.Post, url);
             if (post is not null)
             {
-                request.Content = new StringContent(post, System.Text.Encoding.UTF8, "application/json");
+                request.Content = new StringContent(post.Replace("{n}", $"{RunId}-{n}"), System.Text.Encoding.UTF8, "application/json");
                 request.Headers.Add("Idempotency-Key", $"load-{RunId}-{n}");
             }
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);

@@ -122,9 +122,28 @@ public sealed class ProblemIndex
         var self = _docs[d];
         // Terms in more than a tenth of a large index carry almost no weight; skipping them keeps a query fast.
         return WithScores(d, Math.Max(1000, _docs.Length / 10), (acc, touched) =>
-            (IReadOnlyList<SimilarProblem>)[.. touched.Where(o => acc[o] >= min && _docs[o].InspectionId != self.InspectionId && visible(_docs[o]))
-                .OrderByDescending(o => acc[o]).ThenBy(o => _docs[o].Id).Take(take).Select(o => Hit(o, acc[o]))]);
+        {
+            // The best `take` by (score descending, id ascending) in one pass over the touched documents (often tens of
+            // thousands): a heap of `take` whose root is the worst kept, instead of sorting every candidate.
+            var best = new PriorityQueue<int, (double Score, long Id)>(take + 1, WorstFirst);
+            foreach (var o in touched)
+            {
+                if (acc[o] < min || _docs[o].InspectionId == self.InspectionId) continue;
+                if (best.Count == take && best.TryPeek(out _, out var worst) && WorstFirst.Compare((acc[o], _docs[o].Id), worst) <= 0) continue;
+                if (!visible(_docs[o])) continue;
+                best.Enqueue(o, (acc[o], _docs[o].Id));
+                if (best.Count > take) best.Dequeue();
+            }
+            var list = new List<SimilarProblem>(best.Count);
+            while (best.TryDequeue(out var o, out _)) list.Add(Hit(o, acc[o]));
+            list.Reverse();
+            return (IReadOnlyList<SimilarProblem>)list;
+        });
     }
+
+    /// <summary>Orders candidates from worst to best: lower score first, then higher id (ids ascending win ties).</summary>
+    static readonly Comparer<(double Score, long Id)> WorstFirst = Comparer<(double Score, long Id)>.Create((a, b) =>
+        a.Score != b.Score ? a.Score.CompareTo(b.Score) : b.Id.CompareTo(a.Id));
 
     SimilarProblem Hit(int doc, double score)
     {

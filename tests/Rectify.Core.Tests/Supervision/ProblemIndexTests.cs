@@ -45,6 +45,36 @@ public class ProblemIndexTests
         }
     }
 
+    /// <summary>
+    /// The top-k selection equals sorting every scored problem (score descending, then id ascending), for several k and
+    /// a visibility filter, on a corpus with many equal texts (ties in score).
+    /// </summary>
+    [Fact]
+    public void Similar_ReturnsTheSameAsSortingEveryScore_TiesByLowerId()
+    {
+        var rnd = new Random(7);
+        var corpus = new List<ProblemText>();
+        for (long id = 1; id <= 300; id++)
+        {
+            var (title, description) = RoundGenerator.Text(rnd.Next(4), rnd.Next(4), rnd.Next(2), rnd.Next(3));
+            corpus.Add(new ProblemText(id, id % 12, id % 12, 1, title, description));
+        }
+        var index = new ProblemIndex(corpus);
+        Func<ProblemText, bool> visible = p => p.UnitId != 5;
+        foreach (var id in new long[] { 1, 2, 50, 123, 299 })
+        {
+            var self = corpus.Single(p => p.Id == id);
+            var all = index.Scores(id)
+                .Select(kv => (Doc: corpus[kv.Key], Score: kv.Value))
+                .Where(x => x.Score >= 0.05 && x.Doc.InspectionId != self.InspectionId && visible(x.Doc))
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Doc.Id).ToList();
+            Assert.True(all.Count > 20, $"problem {id}: {all.Count} scored");
+            Assert.True(all.Zip(all.Skip(1)).Any(p => p.First.Score == p.Second.Score), "the corpus should produce ties");
+            foreach (var take in new[] { 1, 3, 10, 20 })
+                Assert.Equal(all.Take(take).Select(x => x.Doc.Id), index.Similar(id, take, visible).Select(h => h.ProblemId));
+        }
+    }
+
     [Fact]
     public void Similar_LeavesOutTheSameInspection_AndWhatTheCallerMayNotSee()
     {
