@@ -103,7 +103,7 @@ public static class TextSearch
     /// of the newest rows, then through the index below it. Each page is loaded through the scoped context with the
     /// round/status filters; the search stops at <c>take</c> hits overall.
     /// </summary>
-    internal static async Task<IReadOnlyList<SearchHit>> RunAsync(RectifyDb db, SearchQuery q, int windowRows, Matcher match, CancellationToken ct)
+    internal static async Task<IReadOnlyList<SearchHit>> RunAsync(RectifyDb db, SearchQuery q, int windowRows, Matcher match, CancellationToken ct, bool slices = false)
     {
         var hits = new List<SearchHit>();
         var filtered = q.RoundId is not null || q.Status is not null;
@@ -113,10 +113,9 @@ public static class TextSearch
             // Rules have neither round nor status: a filter on either excludes them.
             if (kind == SearchKind.Rule && filtered) continue;
             var window = await WindowStartAsync(db, kind, windowRows, ct);
-            foreach (var indexed in window is null ? [false] : new[] { false, true })
+            foreach (var (indexed, top, lowest) in Passes(window, windowRows, slices))
             {
-                var before = indexed ? window!.Value : long.MaxValue;
-                var lowest = indexed ? 0 : window ?? 0;
+                var before = top;
                 while (hits.Count < q.Take)
                 {
                     var need = q.Take - hits.Count;
@@ -133,6 +132,36 @@ public static class TextSearch
             if (hits.Count >= q.Take) break;
         }
         return [.. hits.Take(q.Take)];
+    }
+
+    /// <summary>
+    /// The id ranges read in turn: the window of newest rows (tested directly), then below it through the index — in
+    /// one range, or with <paramref name="slices"/> in ranges four times larger each (4, 16, 64… windows of ids). A
+    /// PostgreSQL index scan reads every match of its range before the newest can be picked, so a term common in old
+    /// rows but absent from the window (the newest rows of a busy week can all say much the same) would cost every
+    /// match of the table; in slices it stops in the first range that fills the page, and a rare term pays a few small
+    /// scans. SQLite's full-text index returns its matches newest first and needs no slices.
+    /// </summary>
+    internal static IEnumerable<(bool Indexed, long Before, long Lowest)> Passes(long? window, int windowRows, bool slices)
+    {
+        if (window is not { } start)
+        {
+            yield return (false, long.MaxValue, 0);
+            yield break;
+        }
+        yield return (false, long.MaxValue, start);
+        if (!slices)
+        {
+            yield return (true, start, 0);
+            yield break;
+        }
+        long size = Math.Max(windowRows, 1) * 4L;
+        for (long top = start; top > 0; size *= 4)
+        {
+            var lowest = Math.Max(0, top - size);
+            yield return (true, top, lowest);
+            top = lowest;
+        }
     }
 
     static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Db, SearchKind Kind, int Rows), (long? Start, long At)> Windows = new();
@@ -386,7 +415,7 @@ public sealed class PostgresTextSearch : ITextSearch
                 TextSearch.Add(cmd, "lowest", lowest);
                 if (units is not null) TextSearch.Add(cmd, "units", units);
             }, ct);
-        }, ct);
+        }, ct, slices: true);
     }
 
     /// <summary>

@@ -1,0 +1,34 @@
+using Rectify.Core.Supervision;
+
+namespace Rectify.Core.Tests.Supervision;
+
+public class SearchPassesTests
+{
+    /// <summary>
+    /// The ranges a search reads cover every id exactly once, newest first: the window, then (PostgreSQL) slices below
+    /// it growing fourfold down to id 0; without slices one range below the window; a table inside the window is read
+    /// whole without the index.
+    /// </summary>
+    [Theory]
+    [InlineData(1_000_000L, 5000, true)]
+    [InlineData(1_000_000L, 5000, false)]
+    [InlineData(7L, 1, true)]
+    [InlineData(1L, 40, true)]
+    public void Passes_CoverEveryIdOnce_NewestFirst(long windowStart, int windowRows, bool slices)
+    {
+        var passes = TextSearch.Passes(windowStart, windowRows, slices).ToList();
+        Assert.Equal((false, long.MaxValue, windowStart), passes[0]);
+        Assert.All(passes.Skip(1), p => Assert.True(p.Indexed));
+        for (int i = 1; i < passes.Count; i++) Assert.Equal(passes[i - 1].Lowest, passes[i].Before);
+        Assert.Equal(0, passes[^1].Lowest);
+        if (!slices) Assert.Equal(2, passes.Count);
+        else
+            for (int i = 2; i < passes.Count - 1; i++)
+                Assert.Equal(4 * (passes[i - 1].Before - passes[i - 1].Lowest), passes[i].Before - passes[i].Lowest);
+        if (slices && windowStart == 1_000_000) Assert.Equal((true, 1_000_000L, 980_000L), passes[1]);
+    }
+
+    [Fact]
+    public void Passes_WithoutAWindow_ReadTheWholeTableDirectly() =>
+        Assert.Equal([(false, long.MaxValue, 0L)], TextSearch.Passes(null, 5000, slices: true));
+}
