@@ -8,8 +8,11 @@ namespace Rectify.Core.Data;
 /// <para>The column is not in the EF model: no code writes it, every write path maintains it — EF saves, the
 /// generator's bulk loads (PostgreSQL COPY fires the statement triggers; <see cref="Performance.SqliteBulkLoad"/> runs
 /// <see cref="SqliteBulkSql"/> once over the loaded rows) and restores from a backup (rows inserted as usual).
-/// Triggers on a table that EF's SQLite provider rebuilds in a later migration are lost with it: such a migration must
-/// run <see cref="SqliteTriggers"/> again.</para>
+/// EF's SQLite provider rebuilds a table for some later migrations (altering or dropping a column, a new foreign key)
+/// and copies only the columns of its model: a migration that rebuilds "Problems" loses this column (and then every
+/// write to "Measures" fails on the triggers), one that rebuilds "Measures" loses the triggers. Such a migration must
+/// add the column again, run <see cref="SqliteTriggers"/> and <see cref="RecomputeAllSql"/>; the test
+/// <c>ProblemMasks_FollowEveryWriteToMeasures_AndTheFiguresUseThem</c> fails otherwise.</para>
 /// </summary>
 public static class ProblemMasks
 {

@@ -79,6 +79,8 @@ public static class GetRoundFigures
         var groups = await db.Database.SqlQueryRaw<MaskRow>(
                 $"SELECT \"UnitId\", \"InspectionId\", \"StatedStatus\", \"{ProblemMasks.Column}\" AS \"Mask\" FROM \"Problems\"")
             .Where(p => inspectionIds.Contains(p.InspectionId))
+            // Raw SQL has no query filter: the caller's scope again, not only through the (scoped) inspections.
+            .Where(p => db.Scope.All || db.Scope.UnitIds.Contains(p.UnitId))
             .GroupBy(p => new { p.UnitId, p.Mask, Stated = p.Mask == 0 ? p.StatedStatus : null })
             .Select(g => new { g.Key.UnitId, g.Key.Mask, g.Key.Stated, Count = g.Count() })
             .ToListAsync(ct);

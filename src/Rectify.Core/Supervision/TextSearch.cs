@@ -156,7 +156,7 @@ public static class TextSearch
             yield break;
         }
         long size = Math.Max(windowRows, 1) * 4L;
-        for (long top = start; top > 0; size *= 4)
+        for (long top = start; top > 0; size = Math.Min(size, long.MaxValue / 4) * 4)
         {
             var lowest = Math.Max(0, top - size);
             yield return (true, top, lowest);

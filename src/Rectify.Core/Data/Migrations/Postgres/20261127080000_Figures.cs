@@ -18,10 +18,12 @@ namespace Rectify.Core.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql($"ALTER TABLE \"Problems\" ADD COLUMN \"{ProblemMasks.Column}\" integer NOT NULL DEFAULT 0;");
+            // Triggers first: creating them locks "Measures" until the migration commits, so no measure written by a
+            // running server can fall between the fill and the triggers.
+            foreach (var sql in ProblemMasks.PostgresTriggers) migrationBuilder.Sql(sql);
             // One grouping of every measure (problems without measures keep 0).
             migrationBuilder.Sql($"UPDATE \"Problems\" p SET \"{ProblemMasks.Column}\" = s.mask FROM (SELECT \"ProblemId\", SUM(DISTINCT 1 << \"Status\") AS mask " +
                                  "FROM \"Measures\" GROUP BY \"ProblemId\") s WHERE p.\"Id\" = s.\"ProblemId\";");
-            foreach (var sql in ProblemMasks.PostgresTriggers) migrationBuilder.Sql(sql);
         }
 
         /// <inheritdoc />

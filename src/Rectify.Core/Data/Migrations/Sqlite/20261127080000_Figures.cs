@@ -21,8 +21,8 @@ namespace Rectify.Core.Data.Migrations.Sqlite
             migrationBuilder.Sql($"ALTER TABLE \"Problems\" ADD COLUMN \"{ProblemMasks.Column}\" INTEGER NOT NULL DEFAULT 0;");
             Office2.DropSearchTriggers(migrationBuilder);
             Office2.CreateSearchTriggers(migrationBuilder, byRowid: true, pad: "  ", updateOfText: true);
-            migrationBuilder.Sql(ProblemMasks.RecomputeAllSql);
             foreach (var sql in ProblemMasks.SqliteTriggers) migrationBuilder.Sql(sql);
+            migrationBuilder.Sql(ProblemMasks.RecomputeAllSql);
         }
 
         /// <inheritdoc />
