@@ -23,28 +23,33 @@ public static class ProblemMasks
     public static string Of(string problemId) =>
         $"(SELECT COALESCE(SUM(DISTINCT 1 << m.\"Status\"), 0) FROM \"Measures\" m WHERE m.\"ProblemId\" = {problemId})";
 
-    /// <summary>Sets every problem's bit set from its measures (the migration's fill; a repair after a manual edit).</summary>
-    public static string RecomputeAllSql =>
-        $"UPDATE \"Problems\" SET \"{Column}\" = {Of("\"Problems\".\"Id\"")} WHERE \"{Column}\" <> {Of("\"Problems\".\"Id\"")};";
+    /// <summary>
+    /// The one statement every path uses: recounts the bit set of the problems whose id satisfies
+    /// <paramref name="idCondition"/> (an SQL condition on <c>"Id"</c>), writing only those that changed.
+    /// </summary>
+    static string Recount(string idCondition) =>
+        $"UPDATE \"Problems\" SET \"{Column}\" = {Of("\"Problems\".\"Id\"")} WHERE {idCondition} AND \"{Column}\" <> {Of("\"Problems\".\"Id\"")};";
 
-    static string SqliteSet(string row) =>
-        $"UPDATE \"Problems\" SET \"{Column}\" = {Of($"{row}.\"ProblemId\"")} WHERE \"Id\" = {row}.\"ProblemId\" AND \"{Column}\" <> {Of($"{row}.\"ProblemId\"")};";
+    /// <summary>Sets every problem's bit set from its measures (the migrations' fill; a repair after a manual edit).</summary>
+    public static string RecomputeAllSql => Recount("TRUE");
 
-    public const string SqliteInsertTrigger = "ProblemMask_Measures_ai";
+    /// <summary>The triggers on "Measures": after insert, update (status or problem) and delete.</summary>
+    static readonly string[] TriggerNames = ["ProblemMask_Measures_ai", "ProblemMask_Measures_au", "ProblemMask_Measures_ad"];
+
+    public static string SqliteInsertTrigger => TriggerNames[0];
 
     /// <summary>SQLite: after a measure is inserted, updated (status or problem) or deleted, its problems' bit sets.</summary>
     public static IEnumerable<string> SqliteTriggers =>
     [
-        $"CREATE TRIGGER \"{SqliteInsertTrigger}\" AFTER INSERT ON \"Measures\" BEGIN {SqliteSet("NEW")} END;",
-        $"CREATE TRIGGER \"ProblemMask_Measures_au\" AFTER UPDATE OF \"Status\", \"ProblemId\" ON \"Measures\" BEGIN {SqliteSet("NEW")} {SqliteSet("OLD")} END;",
-        $"CREATE TRIGGER \"ProblemMask_Measures_ad\" AFTER DELETE ON \"Measures\" BEGIN {SqliteSet("OLD")} END;",
+        $"CREATE TRIGGER \"{TriggerNames[0]}\" AFTER INSERT ON \"Measures\" BEGIN {Recount("\"Id\" = NEW.\"ProblemId\"")} END;",
+        $"CREATE TRIGGER \"{TriggerNames[1]}\" AFTER UPDATE OF \"Status\", \"ProblemId\" ON \"Measures\" BEGIN {Recount("\"Id\" IN (NEW.\"ProblemId\", OLD.\"ProblemId\")")} END;",
+        $"CREATE TRIGGER \"{TriggerNames[2]}\" AFTER DELETE ON \"Measures\" BEGIN {Recount("\"Id\" = OLD.\"ProblemId\"")} END;",
     ];
 
-    public static IEnumerable<string> SqliteTriggerNames => [SqliteInsertTrigger, "ProblemMask_Measures_au", "ProblemMask_Measures_ad"];
+    public static IEnumerable<string> SqliteDrop => TriggerNames.Select(n => $"DROP TRIGGER IF EXISTS \"{n}\";");
 
     /// <summary>SQLite bulk load: the insert trigger's effect once for every measure from id <c>$first</c> on.</summary>
-    public static string SqliteBulkSql =>
-        $"UPDATE \"Problems\" SET \"{Column}\" = {Of("\"Problems\".\"Id\"")} WHERE \"Id\" IN (SELECT \"ProblemId\" FROM \"Measures\" WHERE \"Id\" >= $first);";
+    public static string SqliteBulkSql => Recount("\"Id\" IN (SELECT \"ProblemId\" FROM \"Measures\" WHERE \"Id\" >= $first)");
 
     /// <summary>
     /// PostgreSQL: one function for statement-level triggers with transition tables (a COPY of 240 000 measures updates
@@ -55,29 +60,20 @@ public static class ProblemMasks
     {
         get
         {
-            string Set(string ids) =>
-                $"UPDATE \"Problems\" p SET \"{Column}\" = s.mask FROM (SELECT c.id, {Of("c.id")} AS mask FROM ({ids}) c) s " +
-                $"WHERE p.\"Id\" = s.id AND p.\"{Column}\" <> s.mask;";
-            const string changed = "SELECT n.\"ProblemId\" AS id FROM new_rows n JOIN old_rows o ON o.\"Id\" = n.\"Id\" WHERE n.\"Status\" <> o.\"Status\" OR n.\"ProblemId\" <> o.\"ProblemId\" " +
-                                   "UNION SELECT o.\"ProblemId\" FROM new_rows n JOIN old_rows o ON o.\"Id\" = n.\"Id\" WHERE n.\"Status\" <> o.\"Status\" OR n.\"ProblemId\" <> o.\"ProblemId\"";
+            const string moved = "FROM new_rows n JOIN old_rows o ON o.\"Id\" = n.\"Id\" WHERE n.\"Status\" <> o.\"Status\" OR n.\"ProblemId\" <> o.\"ProblemId\"";
             return
             [
                 "CREATE FUNCTION rectify_problem_masks() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
-                $"IF TG_OP = 'INSERT' THEN {Set("SELECT DISTINCT \"ProblemId\" AS id FROM new_rows")} " +
-                $"ELSIF TG_OP = 'DELETE' THEN {Set("SELECT DISTINCT \"ProblemId\" AS id FROM old_rows")} " +
-                $"ELSE {Set(changed)} END IF; RETURN NULL; END $$;",
-                "CREATE TRIGGER \"ProblemMask_Measures_ai\" AFTER INSERT ON \"Measures\" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rectify_problem_masks();",
-                "CREATE TRIGGER \"ProblemMask_Measures_au\" AFTER UPDATE ON \"Measures\" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rectify_problem_masks();",
-                "CREATE TRIGGER \"ProblemMask_Measures_ad\" AFTER DELETE ON \"Measures\" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rectify_problem_masks();",
+                $"IF TG_OP = 'INSERT' THEN {Recount("\"Id\" IN (SELECT \"ProblemId\" FROM new_rows)")} " +
+                $"ELSIF TG_OP = 'DELETE' THEN {Recount("\"Id\" IN (SELECT \"ProblemId\" FROM old_rows)")} " +
+                $"ELSE {Recount($"(\"Id\" IN (SELECT n.\"ProblemId\" {moved}) OR \"Id\" IN (SELECT o.\"ProblemId\" {moved}))")} END IF; RETURN NULL; END $$;",
+                $"CREATE TRIGGER \"{TriggerNames[0]}\" AFTER INSERT ON \"Measures\" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rectify_problem_masks();",
+                $"CREATE TRIGGER \"{TriggerNames[1]}\" AFTER UPDATE ON \"Measures\" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rectify_problem_masks();",
+                $"CREATE TRIGGER \"{TriggerNames[2]}\" AFTER DELETE ON \"Measures\" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rectify_problem_masks();",
             ];
         }
     }
 
     public static IEnumerable<string> PostgresDrop =>
-    [
-        "DROP TRIGGER IF EXISTS \"ProblemMask_Measures_ai\" ON \"Measures\";",
-        "DROP TRIGGER IF EXISTS \"ProblemMask_Measures_au\" ON \"Measures\";",
-        "DROP TRIGGER IF EXISTS \"ProblemMask_Measures_ad\" ON \"Measures\";",
-        "DROP FUNCTION IF EXISTS rectify_problem_masks();",
-    ];
+        [.. TriggerNames.Select(n => $"DROP TRIGGER IF EXISTS \"{n}\" ON \"Measures\";"), "DROP FUNCTION IF EXISTS rectify_problem_masks();"];
 }

@@ -21,9 +21,7 @@ namespace Rectify.Core.Data.Migrations.Postgres
             // Triggers first: creating them locks "Measures" until the migration commits, so no measure written by a
             // running server can fall between the fill and the triggers.
             foreach (var sql in ProblemMasks.PostgresTriggers) migrationBuilder.Sql(sql);
-            // One grouping of every measure (problems without measures keep 0).
-            migrationBuilder.Sql($"UPDATE \"Problems\" p SET \"{ProblemMasks.Column}\" = s.mask FROM (SELECT \"ProblemId\", SUM(DISTINCT 1 << \"Status\") AS mask " +
-                                 "FROM \"Measures\" GROUP BY \"ProblemId\") s WHERE p.\"Id\" = s.\"ProblemId\";");
+            migrationBuilder.Sql(ProblemMasks.RecomputeAllSql);
         }
 
         /// <inheritdoc />

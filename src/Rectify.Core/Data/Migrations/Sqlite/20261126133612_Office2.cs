@@ -31,14 +31,14 @@ namespace Rectify.Core.Data.Migrations.Sqlite
             b.Sql("DROP TABLE IF EXISTS \"SearchText\";");
             b.Sql("CREATE VIRTUAL TABLE \"SearchText\" USING fts5(body, kind UNINDEXED, ref_id UNINDEXED, unit_id UNINDEXED, tokenize='trigram');");
             foreach (var (table, kind, code, body) in Sources)
-            {
-                string Rowid(string row) => byRowid ? $"{row}.\"Id\" * 4 + {code}" : "NULL";
-                b.Sql($"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) SELECT {Rowid("t")}, {string.Format(Padded(body, pad), "t")}, '{kind}', t.\"Id\", t.\"UnitId\" FROM \"{table}\" t;");
-            }
+                b.Sql($"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) SELECT {Rowid("t", code, byRowid)}, {string.Format(Padded(body, pad), "t")}, '{kind}', t.\"Id\", t.\"UnitId\" FROM \"{table}\" t;");
             CreateSearchTriggers(b, byRowid, pad);
         }
 
         static string Padded(string body, string pad) => pad.Length == 0 ? body : $"{body} || '{pad}'";
+
+        /// <summary>The search row's rowid for a row of the kind <paramref name="code"/> (Id × 4 + kind), or NULL before Office2.</summary>
+        static string Rowid(string row, int code, bool byRowid) => byRowid ? $"{row}.\"Id\" * 4 + {code}" : "NULL";
 
         internal static void DropSearchTriggers(MigrationBuilder b)
         {
@@ -57,10 +57,9 @@ namespace Rectify.Core.Data.Migrations.Sqlite
             foreach (var (table, kind, code, body) in Sources)
             {
                 var n = string.Format(Padded(body, pad), "NEW");
-                string Rowid(string row) => byRowid ? $"{row}.\"Id\" * 4 + {code}" : "NULL";
                 var delete = byRowid ? $"DELETE FROM \"SearchText\" WHERE rowid = OLD.\"Id\" * 4 + {code};"
                     : $"DELETE FROM \"SearchText\" WHERE kind = '{kind}' AND ref_id = OLD.\"Id\";";
-                var insert = $"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) VALUES ({Rowid("NEW")}, {n}, '{kind}', NEW.\"Id\", NEW.\"UnitId\");";
+                var insert = $"INSERT INTO \"SearchText\"(rowid, body, kind, ref_id, unit_id) VALUES ({Rowid("NEW", code, byRowid)}, {n}, '{kind}', NEW.\"Id\", NEW.\"UnitId\");";
                 // The columns the body reads, and the unit.
                 var of = updateOfText
                     ? " OF " + string.Join(", ", System.Text.RegularExpressions.Regex.Matches(body, @"\{0\}\.(""\w+"")").Select(m => m.Groups[1].Value).Append("\"UnitId\""))

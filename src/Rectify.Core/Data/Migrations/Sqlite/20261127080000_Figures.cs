@@ -28,7 +28,7 @@ namespace Rectify.Core.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            foreach (var name in ProblemMasks.SqliteTriggerNames) migrationBuilder.Sql($"DROP TRIGGER IF EXISTS \"{name}\";");
+            foreach (var sql in ProblemMasks.SqliteDrop) migrationBuilder.Sql(sql);
             Office2.DropSearchTriggers(migrationBuilder);
             Office2.CreateSearchTriggers(migrationBuilder, byRowid: true, pad: "  ");
             migrationBuilder.Sql($"ALTER TABLE \"Problems\" DROP COLUMN \"{ProblemMasks.Column}\";");
