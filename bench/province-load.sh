@@ -86,8 +86,8 @@ serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
 before=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 secs_saved=$secs; secs=$rsecs
-# A different text in every report, as in real weeks: each report rewrites its measure's progress text (and so the
-# measure's full-text entry), not only the first one on a measure.
+# A different text in every report, as in real weeks (before the measure's progress was read from its newest report,
+# each one also rewrote its measure's progress text and full-text entry; with one text for all only the first did).
 body='{"done":"本周完成第{n}批台账核查，推进整改","percent":60}'
 # First the target's load (before the saturating run, whose WAL burst sets off PostgreSQL checkpoints that would
 # land in this one): REPORT_RATE (800) reports per second offered on a fixed schedule over at most $conns connections;
@@ -121,7 +121,7 @@ head -c 300 "$work/err" | sed 's/^/Last load-client error: /' || true
 
 # Raw SQL of the hot queries through the database's own client (median of 5, client start-up included for sqlite3).
 first=${insp[0]}
-ledger_sql="SELECT * FROM \"Categories\" WHERE \"InspectionId\" = $first ORDER BY \"Ordinal\"; SELECT * FROM \"Problems\" WHERE \"InspectionId\" = $first ORDER BY \"Ordinal\", \"Id\"; SELECT * FROM \"Measures\" WHERE \"InspectionId\" = $first ORDER BY \"Ordinal\", \"Id\";"
+ledger_sql="SELECT * FROM \"Categories\" WHERE \"InspectionId\" = $first ORDER BY \"Ordinal\"; SELECT * FROM \"Problems\" WHERE \"InspectionId\" = $first ORDER BY \"Ordinal\", \"Id\"; SELECT * FROM \"Measures\" WHERE \"InspectionId\" = $first ORDER BY \"Ordinal\", \"Id\"; SELECT r.\"MeasureId\", r.\"Week\", r.\"Done\" FROM \"ProgressReports\" r WHERE r.\"Id\" IN (SELECT (SELECT n.\"Id\" FROM \"ProgressReports\" n WHERE n.\"MeasureId\" = m.\"Id\" AND n.\"Id\" > COALESCE(m.\"ProgressAsOfReportId\", 0) ORDER BY n.\"Id\" DESC LIMIT 1) FROM \"Measures\" m WHERE m.\"InspectionId\" = $first);"
 figures_sql="SELECT m.\"UnitId\", m.\"Status\", COUNT(*) FROM \"Measures\" m JOIN \"Inspections\" i ON i.\"Id\" = m.\"InspectionId\" WHERE i.\"RoundId\" = $round GROUP BY m.\"UnitId\", m.\"Status\";"
 # The same aggregate as the endpoint: each problem's distinct measure statuses, grouped by unit.
 problem_sql="SELECT p.\"UnitId\", COUNT(*) FROM \"Problems\" p JOIN \"Inspections\" i ON i.\"Id\" = p.\"InspectionId\" LEFT JOIN (SELECT \"ProblemId\", MIN(\"Status\") lo, MAX(\"Status\") hi FROM \"Measures\" GROUP BY \"ProblemId\") s ON s.\"ProblemId\" = p.\"Id\" WHERE i.\"RoundId\" = $round GROUP BY p.\"UnitId\", s.lo, s.hi;"

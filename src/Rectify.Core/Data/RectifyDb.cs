@@ -138,6 +138,8 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         b.Entity<ProgressReport>(e =>
         {
             e.HasIndex(r => new { r.MeasureId, r.Week });
+            // The newest report of a measure (MeasureProgress) in one index step.
+            e.HasIndex(r => new { r.MeasureId, r.Id });
             e.HasIndex(r => r.IdempotencyKey).IsUnique();
             e.HasOne<Measure>().WithMany().HasForeignKey(r => r.MeasureId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -121,7 +121,13 @@ public sealed class Measure : Entity, IUnitOwned
     /// <summary>The deadline first set; extensions change <see cref="Deadline"/> only.</summary>
     public DateOnly? OriginalDeadline { get; set; }
     public MeasureStatus Status { get; set; }
+    /// <summary>
+    /// 整改进展 as imported or last written by hand. What the ledger shows is <see cref="MeasureProgress"/>: a weekly
+    /// report submitted after this text was written supersedes it.
+    /// </summary>
     public string? Progress { get; set; }
+    /// <summary>The id of the measure's newest weekly report when <see cref="Progress"/> was written (null: it had none).</summary>
+    public long? ProgressAsOfReportId { get; set; }
     public string? Remarks { get; set; }
     /// <summary>Next 回头看 re-check of a 长期坚持 measure once struck off.</summary>
     public DateOnly? NextRecheck { get; set; }

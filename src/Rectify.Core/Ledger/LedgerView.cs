@@ -22,7 +22,8 @@ public sealed record LedgerView(long InspectionId, long UnitId, string UnitName,
 
 /// <summary>
 /// The whole ledger of one inspection: category → problem → measure, with statuses, names and counts.
-/// A fixed number of queries whatever the size (no N+1): inspection, categories, problems, measures, people, departments.
+/// A fixed number of queries whatever the size (no N+1): inspection, categories, problems, measures, their newest
+/// reports (two), people, departments.
 /// </summary>
 public static class GetLedger
 {
@@ -34,6 +35,7 @@ public static class GetLedger
         var categories = await db.Categories.AsNoTracking().Where(c => c.InspectionId == inspectionId).OrderBy(c => c.Ordinal).ThenBy(c => c.Id).ToListAsync(ct);
         var problems = await db.Problems.AsNoTracking().Where(p => p.InspectionId == inspectionId).OrderBy(p => p.Ordinal).ThenBy(p => p.Id).ToListAsync(ct);
         var measures = await db.Measures.AsNoTracking().Where(m => m.InspectionId == inspectionId).OrderBy(m => m.Ordinal).ThenBy(m => m.Id).ToListAsync(ct);
+        var progress = await MeasureProgress.LinesAsync(db, db.Measures.Where(m => m.InspectionId == inspectionId), ct);
         var people = await db.People.AsNoTracking().Where(p => p.UnitId == inspection.UnitId).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var departments = await db.Organisations.AsNoTracking().Where(o => o.UnitId == inspection.UnitId).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
 
@@ -55,7 +57,7 @@ public static class GetLedger
                 var mv = measuresByProblem[p.Id].Select(m => new MeasureView(m.Id, m.ProblemId, ++mi, m.Ordinal, m.Text, m.Mode, StatusRules.ModeWording(m.Mode),
                     m.LeaderId, Name(people, m.LeaderId), m.LeadDepartmentId, Name(departments, m.LeadDepartmentId), m.SupportingDepartmentIds,
                     m.SupportingDepartmentIds.Select(id => Name(departments, id) ?? "").ToList(), m.OwnerId, Name(people, m.OwnerId),
-                    m.Deadline, m.OriginalDeadline, m.Status, StatusRules.Wording(m.Status), StatusRules.IsCompleted(m.Status), m.Progress, m.Remarks, m.Version)).ToList();
+                    m.Deadline, m.OriginalDeadline, m.Status, StatusRules.Wording(m.Status), StatusRules.IsCompleted(m.Status), progress.Shown(m.Id, m.Progress), m.Remarks, m.Version)).ToList();
                 var status = StatusRules.ProblemStatus(p.StatedStatus, mv.Select(m => m.Status));
                 allStatuses.Add(status);
                 problemViews.Add(new ProblemView(p.Id, p.CategoryId, pi.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Ordinal, p.Title, p.Description, p.Goal,

@@ -42,6 +42,8 @@ public static class CarryOver
                         && db.Inspections.Any(i => i.Id == p.InspectionId && i.RoundId == toRoundId))
                     .Select(p => p.CarriedFromProblemId!.Value).ToListAsync(ct)).ToHashSet();
         var todo = open.Where(p => !done.Contains(p.Id)).ToList();
+        var todoIds = todo.Select(p => p.Id).ToList();
+        var progress = await MeasureProgress.LinesAsync(db, db.Measures.Where(m => todoIds.Contains(m.ProblemId)), ct);
 
         var targets = await db.Inspections.Include(i => i.Categories).Where(i => i.RoundId == toRoundId).ToListAsync(ct);
         await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
@@ -87,7 +89,7 @@ public static class CarryOver
                     {
                         InspectionId = target.Id, UnitId = m.UnitId, Ordinal = copy.Measures.Count + 1, Text = m.Text, Mode = m.Mode, LeaderId = m.LeaderId,
                         LeadDepartmentId = m.LeadDepartmentId, SupportingDepartmentIds = [.. m.SupportingDepartmentIds], OwnerId = m.OwnerId,
-                        Deadline = m.Deadline, OriginalDeadline = m.OriginalDeadline, Status = m.Status, Progress = m.Progress, Remarks = m.Remarks,
+                        Deadline = m.Deadline, OriginalDeadline = m.OriginalDeadline, Status = m.Status, Progress = progress.Shown(m.Id, m.Progress), Remarks = m.Remarks,
                     });
                     measures++;
                 }

@@ -80,7 +80,10 @@ public sealed class SubmitWeeklyReport(RectifyDb db, TimeProvider clock, Workflo
     internal static bool AllEvidenceFound(IReadOnlyCollection<EvidenceFile> files, WeeklyReportInput input) =>
         files.Count == (input.EvidenceIds ?? []).Distinct().Count();
 
-    /// <summary>Adds the report to the context and moves the measure on: its progress line, and 未开始 becomes 整改中.</summary>
+    /// <summary>
+    /// Adds the report to the context; 未开始 becomes 整改中. The measure's progress line is the newest report, read
+    /// when shown (<see cref="MeasureProgress"/>): the measure row itself changes only with its status.
+    /// </summary>
     internal static ProgressReport Add(RectifyDb db, Measure m, long authorUserId, DateOnly week, WeeklyReportInput input, string? key, DateTime now)
     {
         var report = new ProgressReport
@@ -89,7 +92,6 @@ public sealed class SubmitWeeklyReport(RectifyDb db, TimeProvider clock, Workflo
             NextStep = input.NextStep?.Trim(), SubmittedAt = now, IdempotencyKey = key,
         };
         db.ProgressReports.Add(report);
-        m.Progress = $"{week:yyyy-MM-dd}周：{report.Done}";
         if (m.Status == MeasureStatus.NotStarted) m.ChangeStatus(MeasureStatus.InProgress);
         return report;
     }

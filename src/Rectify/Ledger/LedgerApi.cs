@@ -156,12 +156,12 @@ public static class LedgerApi
         };
         db.Problems.Add(p);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/problems/{p.Id}", ProblemDto.From(p));
+        return TypedResults.Created($"/api/problems/{p.Id}", await ProblemDto.FromAsync(db, p, ct));
     }
 
     static async Task<IResult> GetProblem(long id, RectifyDb db, CancellationToken ct) =>
         await db.Problems.AsNoTracking().Include(p => p.Measures.OrderBy(m => m.Ordinal)).FirstOrDefaultAsync(p => p.Id == id, ct) is { } p
-            ? TypedResults.Ok(ProblemDto.From(p)) : Guard.NotFound("问题");
+            ? TypedResults.Ok(await ProblemDto.FromAsync(db, p, ct)) : Guard.NotFound("问题");
 
     static async Task<IResult> EditProblem(long id, UpdateProblem req, RectifyDb db, CancellationToken ct)
     {
@@ -175,7 +175,7 @@ public static class LedgerApi
         p.MeasuresPreamble = req.MeasuresPreamble;
         p.Outcome = req.Outcome;
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ProblemDto.From(p));
+        return TypedResults.Ok(await ProblemDto.FromAsync(db, p, ct));
     }
 
     static async Task<IResult> DeleteProblem(long id, int? version, RectifyDb db, CancellationToken ct)
@@ -211,11 +211,11 @@ public static class LedgerApi
         m.OriginalDeadline = m.Deadline;
         db.Measures.Add(m);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/measures/{m.Id}", MeasureDto.From(m));
+        return TypedResults.Created($"/api/measures/{m.Id}", await MeasureDto.FromAsync(db, m, ct));
     }
 
     static async Task<IResult> GetMeasure(long id, RectifyDb db, CancellationToken ct) =>
-        await db.Measures.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct) is { } m ? TypedResults.Ok(MeasureDto.From(m)) : Guard.NotFound("整改措施");
+        await db.Measures.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct) is { } m ? TypedResults.Ok(await MeasureDto.FromAsync(db, m, ct)) : Guard.NotFound("整改措施");
 
     static async Task<IResult> EditMeasure(long id, MeasureFields req, RectifyDb db, CancellationToken ct)
     {
@@ -228,7 +228,7 @@ public static class LedgerApi
         if (await ApplyFields(db, m, req, ct) is { } invalid) return invalid;
         m.OriginalDeadline ??= m.Deadline;
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(MeasureDto.From(m));
+        return TypedResults.Ok(await MeasureDto.FromAsync(db, m, ct));
     }
 
     static async Task<IResult> DeleteMeasure(long id, int? version, RectifyDb db, CancellationToken ct)
@@ -265,7 +265,7 @@ public static class LedgerApi
         if (req.LeadDepartmentId is { } ld) m.LeadDepartmentId = ld;
         if (req.SupportingDepartmentIds is { } sd) m.SupportingDepartmentIds = [.. sd.Distinct()];
         if (req.Deadline is { } dl) m.Deadline = dl;
-        if (req.Progress is { } pr) m.Progress = pr;
+        if (req.Progress is { } pr) await MeasureProgress.WriteAsync(db, m, pr, ct);
         if (req.Remarks is { } rm) m.Remarks = rm;
         if (req.Status is { } s) m.ChangeStatus(s);
         return null;
@@ -291,13 +291,21 @@ public sealed record MeasureDto(long Id, long ProblemId, int Ordinal, string Tex
     IReadOnlyList<long> SupportingDepartmentIds, long? OwnerId, DateOnly? Deadline, DateOnly? OriginalDeadline, MeasureStatus Status,
     string StatusText, string? Progress, string? Remarks, int Version)
 {
-    public static MeasureDto From(Measure m) => new(m.Id, m.ProblemId, m.Ordinal, m.Text, m.Mode, m.LeaderId, m.LeadDepartmentId,
-        m.SupportingDepartmentIds, m.OwnerId, m.Deadline, m.OriginalDeadline, m.Status, StatusRules.Wording(m.Status), m.Progress, m.Remarks, m.Version);
+    /// <summary>The measure with the progress it shows (<see cref="MeasureProgress"/>: <paramref name="progress"/>'s line, else its own text).</summary>
+    public static MeasureDto From(Measure m, IReadOnlyDictionary<long, string> progress) => new(m.Id, m.ProblemId, m.Ordinal, m.Text, m.Mode, m.LeaderId, m.LeadDepartmentId,
+        m.SupportingDepartmentIds, m.OwnerId, m.Deadline, m.OriginalDeadline, m.Status, StatusRules.Wording(m.Status), progress.Shown(m.Id, m.Progress), m.Remarks, m.Version);
+
+    public static async Task<MeasureDto> FromAsync(RectifyDb db, Measure m, CancellationToken ct) =>
+        From(m, await MeasureProgress.LinesAsync(db, db.Measures.Where(x => x.Id == m.Id), ct));
 }
 
 public sealed record ProblemDto(long Id, long CategoryId, long InspectionId, int Ordinal, string Title, string? Description, string? Goal,
     string? MeasuresPreamble, string? Outcome, MeasureStatus Status, string StatusText, int Version, IReadOnlyList<MeasureDto> Measures)
 {
-    public static ProblemDto From(Problem p) => new(p.Id, p.CategoryId, p.InspectionId, p.Ordinal, p.Title, p.Description, p.Goal,
-        p.MeasuresPreamble, p.Outcome, p.Status, StatusRules.Wording(p.Status), p.Version, [.. p.Measures.OrderBy(m => m.Ordinal).Select(MeasureDto.From)]);
+    public static async Task<ProblemDto> FromAsync(RectifyDb db, Problem p, CancellationToken ct)
+    {
+        var progress = p.Id == 0 ? [] : await MeasureProgress.LinesAsync(db, db.Measures.Where(m => m.ProblemId == p.Id), ct);
+        return new(p.Id, p.CategoryId, p.InspectionId, p.Ordinal, p.Title, p.Description, p.Goal, p.MeasuresPreamble, p.Outcome, p.Status,
+            StatusRules.Wording(p.Status), p.Version, [.. p.Measures.OrderBy(m => m.Ordinal).Select(m => MeasureDto.From(m, progress))]);
+    }
 }

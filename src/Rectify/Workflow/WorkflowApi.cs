@@ -233,7 +233,7 @@ public static class WorkflowApi
     static async Task<IResult> Reopen(long id, ReasonBody req, RectifyDb db, CancellationToken ct)
     {
         var outcome = await new ReopenMeasure(db).RunAsync(id, req.Reason, ct);
-        return outcome.Refused is { } r ? Refused(r) : TypedResults.Ok(MeasureDto.From(outcome.Value!));
+        return outcome.Refused is { } r ? Refused(r) : TypedResults.Ok(await MeasureDto.FromAsync(db, outcome.Value!, ct));
     }
 
     // Lights

@@ -397,6 +397,9 @@ namespace Rectify.Core.Data.Migrations.Postgres
                     b.Property<string>("Progress")
                         .HasColumnType("text");
 
+                    b.Property<long?>("ProgressAsOfReportId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Remarks")
                         .HasColumnType("text");
 
@@ -1064,6 +1067,8 @@ namespace Rectify.Core.Data.Migrations.Postgres
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("MeasureId", "Id");
 
                     b.HasIndex("MeasureId", "Week");
 

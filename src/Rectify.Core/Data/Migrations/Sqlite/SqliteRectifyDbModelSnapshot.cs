@@ -373,6 +373,9 @@ namespace Rectify.Core.Data.Migrations.Sqlite
                     b.Property<string>("Progress")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ProgressAsOfReportId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Remarks")
                         .HasColumnType("TEXT");
 
@@ -1014,6 +1017,8 @@ namespace Rectify.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("MeasureId", "Id");
 
                     b.HasIndex("MeasureId", "Week");
 

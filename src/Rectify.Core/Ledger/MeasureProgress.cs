@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Rectify.Core.Data;
+
+namespace Rectify.Core.Ledger;
+
+/// <summary>
+/// 整改进展 of a measure as every reader shows it (ledger, API, Excel, notice, carried-over copies): the newest weekly
+/// report submitted after the measure's own text was written, as “2026-11-23周：…”; without such a report, the text
+/// itself (imported, or written by hand in the ledger).
+/// </summary>
+/// <remarks>
+/// A report does not write into its measure: copying each report's text into the measure rewrote the measure row, its
+/// search entry and an audit snapshot on every report, half the cost of a submission. The measure keeps instead the id
+/// of its newest report at the moment its text was written (<see cref="Measure.ProgressAsOfReportId"/>); reports with a
+/// greater id supersede the text, and are found through the index (MeasureId, Id).
+/// </remarks>
+public static class MeasureProgress
+{
+    /// <summary>How a report reads as the measure's progress.</summary>
+    public static string Line(DateOnly week, string done) => $"{week:yyyy-MM-dd}周：{done}";
+
+    /// <summary>The report lines that supersede the written progress of <paramref name="measures"/>, by measure id; measures whose own text stands are absent.</summary>
+    public static async Task<Dictionary<long, string>> LinesAsync(RectifyDb db, IQueryable<Measure> measures, CancellationToken ct = default)
+    {
+        var newest = await measures
+            .Select(m => db.ProgressReports.Where(r => r.MeasureId == m.Id && r.Id > (m.ProgressAsOfReportId ?? 0))
+                .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault())
+            .ToListAsync(ct);
+        var lines = new Dictionary<long, string>();
+        foreach (var chunk in newest.OfType<long>().Chunk(10_000))
+        {
+            var reports = await db.ProgressReports.AsNoTracking().Where(r => chunk.Contains(r.Id))
+                .Select(r => new { r.MeasureId, r.Week, r.Done }).ToListAsync(ct);
+            foreach (var r in reports) lines[r.MeasureId] = Line(r.Week, r.Done);
+        }
+        return lines;
+    }
+
+    /// <summary>The progress measure <paramref name="measureId"/> shows, given the <paramref name="lines"/> of <see cref="LinesAsync"/> and its <paramref name="written"/> text.</summary>
+    public static string? Shown(this IReadOnlyDictionary<long, string> lines, long measureId, string? written) =>
+        lines.TryGetValue(measureId, out var line) ? line : written;
+
+    /// <summary>The progress one measure shows.</summary>
+    public static async Task<string?> ShownAsync(RectifyDb db, Measure m, CancellationToken ct = default) =>
+        m.Id == 0 ? m.Progress : (await LinesAsync(db, db.Measures.Where(x => x.Id == m.Id), ct)).Shown(m.Id, m.Progress);
+
+    /// <summary>
+    /// Writes the progress by hand: it stands until the next report. Nothing changes when <paramref name="text"/> is what
+    /// the measure shows already (a form sent back unchanged does not turn the newest report's line into written text).
+    /// </summary>
+    public static async Task WriteAsync(RectifyDb db, Measure m, string? text, CancellationToken ct = default)
+    {
+        if (text == await ShownAsync(db, m, ct)) return;
+        m.Progress = text;
+        m.ProgressAsOfReportId = m.Id == 0 ? null
+            : await db.ProgressReports.IgnoreQueryFilters().Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
+    }
+}
