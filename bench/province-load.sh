@@ -139,5 +139,5 @@ raw_ms() {
   printf '%s\n' "${t[@]}" | sort -n | sed -n 3p | awk '{printf "%.1f", $1/1000}'
 }
 echo
-echo "Raw SQL (median of 5; sqlite3 includes its start-up): ledger's three queries $(raw_ms "$ledger_sql") ms; measures by unit and status over the round $(raw_ms "$figures_sql") ms; problems by unit and min/max measure status over the round $(raw_ms "$problem_sql") ms; problems by unit and stored status bit set $(raw_ms "$mask_sql") ms."
+echo "Raw SQL (median of 5; sqlite3 includes its start-up): ledger's queries (categories, problems, measures, their newest reports) $(raw_ms "$ledger_sql") ms; measures by unit and status over the round $(raw_ms "$figures_sql") ms; problems by unit and min/max measure status over the round $(raw_ms "$problem_sql") ms; problems by unit and stored status bit set $(raw_ms "$mask_sql") ms."
 [ -n "${WORK:-}" ] || rm -rf "$work"
