@@ -23,7 +23,7 @@ public sealed record LedgerView(long InspectionId, long UnitId, string UnitName,
 /// <summary>
 /// The whole ledger of one inspection: category → problem → measure, with statuses, names and counts.
 /// A fixed number of queries whatever the size (no N+1): inspection, categories, problems, measures, their newest
-/// reports (two), people, departments.
+/// reports (one query, two index lookups per measure), people, departments.
 /// </summary>
 public static class GetLedger
 {

@@ -16,6 +16,15 @@ namespace Rectify.Core.Ledger;
 /// </remarks>
 public static class MeasureProgress
 {
+    /// <summary>
+    /// Marks every measure's text as written after all its reports (migration ProgressFromReports: until then each report
+    /// copied its line into the measure, so the stored text is what the measure showed).
+    /// </summary>
+    public const string MarkAllWrittenSql = """
+        UPDATE "Measures" SET "ProgressAsOfReportId" =
+            (SELECT max(r."Id") FROM "ProgressReports" AS r WHERE r."MeasureId" = "Measures"."Id");
+        """;
+
     /// <summary>How a report reads as the measure's progress.</summary>
     public static string Line(DateOnly week, string done) => $"{week:yyyy-MM-dd}周：{done}";
 
@@ -46,15 +55,33 @@ public static class MeasureProgress
     public static async Task<string?> ShownAsync(RectifyDb db, Measure m, CancellationToken ct = default) =>
         m.Id == 0 ? m.Progress : (await LinesAsync(db, db.Measures.Where(x => x.Id == m.Id), ct)).Shown(m.Id, m.Progress);
 
+    /// <summary>The id of the measure's newest report (null: none). A writer of the progress text sends back the one it read.</summary>
+    public static Task<long?> NewestReportIdAsync(RectifyDb db, long measureId, CancellationToken ct = default) =>
+        db.ProgressReports.IgnoreQueryFilters().Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
+
+    /// <summary>The newest report id of each of <paramref name="measures"/> that has reports.</summary>
+    public static async Task<Dictionary<long, long>> NewestReportIdsAsync(RectifyDb db, IQueryable<Measure> measures, CancellationToken ct = default) =>
+        (await measures.Select(m => new { m.Id, Newest = db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault() })
+            .ToListAsync(ct)).Where(x => x.Newest is not null).ToDictionary(x => x.Id, x => x.Newest!.Value);
+
     /// <summary>
     /// Writes the progress by hand: it stands until the next report. Nothing changes when <paramref name="text"/> is what
-    /// the measure shows already (a form sent back unchanged does not turn the newest report's line into written text).
+    /// the measure shows already (a form sent back unchanged). <paramref name="seenReportId"/> is the measure's newest
+    /// report when the writer read it: a report submitted since then is a conflict (409), so that a text written without
+    /// knowing it does not hide it.
     /// </summary>
-    public static async Task WriteAsync(RectifyDb db, Measure m, string? text, CancellationToken ct = default)
+    public static async Task WriteAsync(RectifyDb db, Measure m, string? text, long? seenReportId, CancellationToken ct = default)
     {
+        if (m.Id == 0)
+        {
+            m.Progress = text;
+            return;
+        }
         if (text == await ShownAsync(db, m, ct)) return;
+        var newest = await NewestReportIdAsync(db, m.Id, ct);
+        if (newest != seenReportId) throw new ConcurrencyConflictException(nameof(Measure), m.Id, m.Version);
+        // A report stored between this read and the save has a greater id: it supersedes the text, as it should.
         m.Progress = text;
-        m.ProgressAsOfReportId = m.Id == 0 ? null
-            : await db.ProgressReports.IgnoreQueryFilters().Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
+        m.ProgressAsOfReportId = newest;
     }
 }

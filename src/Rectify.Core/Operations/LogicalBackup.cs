@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Rectify.Core.Audit;
 using Rectify.Core.Data;
+using Rectify.Core.Ledger;
 
 namespace Rectify.Core.Operations;
 
@@ -258,7 +259,8 @@ public static class LogicalBackup
     {
         CheckNoShadowProperties(db);
         var manifest = Verify(path, db);
-        var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).Select(MigrationName).ToHashSet();
+        var appliedOrder = (await db.Database.GetAppliedMigrationsAsync(ct)).Select(MigrationName).ToList();
+        var applied = appliedOrder.ToHashSet();
         if (manifest.Migration.Length > 0 && !applied.Contains(MigrationName(manifest.Migration)))
             throw new BackupException($"备份的数据库结构（{manifest.Migration}）比本版本新或不同，请用生成备份的版本或更新的版本恢复。");
 
@@ -320,6 +322,11 @@ public static class LogicalBackup
                 }
             }
             finally { db.ChangeTracker.AutoDetectChangesEnabled = true; }
+
+            // A backup older than migration ProgressFromReports has no progress marks: its measures' texts are what they
+            // showed then (each report copied its line into them), as the migration's fill says.
+            if (appliedOrder.IndexOf(MigrationName(manifest.Migration)) < appliedOrder.IndexOf("ProgressFromReports"))
+                await db.Database.ExecuteSqlRawAsync(MeasureProgress.MarkAllWrittenSql, ct);
 
             // The restored chain must end where the backup said it did; otherwise nothing is kept.
             var head = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);

@@ -31,7 +31,9 @@ public sealed record MeasureFields(
     long? OwnerId = null, DateOnly? Deadline = null, MeasureStatus? Status = null,
     [StringLength(20000, ErrorMessage = "整改进展过长。")] string? Progress = null,
     [StringLength(5000, ErrorMessage = "备注过长。")] string? Remarks = null,
-    int? Version = null);
+    int? Version = null,
+    // With a changed progress: the measure's newest report id as read (MeasureDto.ProgressReportId); a report since → 409.
+    long? ProgressReportId = null);
 
 public sealed record Reorder([Required(ErrorMessage = "必须给出新的顺序 ids。"), MinLength(1, ErrorMessage = "ids 不能为空。")] long[] Ids);
 
@@ -265,7 +267,7 @@ public static class LedgerApi
         if (req.LeadDepartmentId is { } ld) m.LeadDepartmentId = ld;
         if (req.SupportingDepartmentIds is { } sd) m.SupportingDepartmentIds = [.. sd.Distinct()];
         if (req.Deadline is { } dl) m.Deadline = dl;
-        if (req.Progress is { } pr) await MeasureProgress.WriteAsync(db, m, pr, ct);
+        if (req.Progress is { } pr) await MeasureProgress.WriteAsync(db, m, pr, req.ProgressReportId, ct);
         if (req.Remarks is { } rm) m.Remarks = rm;
         if (req.Status is { } s) m.ChangeStatus(s);
         return null;
@@ -289,14 +291,21 @@ public sealed record CategoryDto(long Id, long InspectionId, int Ordinal, string
 
 public sealed record MeasureDto(long Id, long ProblemId, int Ordinal, string Text, RectificationMode Mode, long? LeaderId, long? LeadDepartmentId,
     IReadOnlyList<long> SupportingDepartmentIds, long? OwnerId, DateOnly? Deadline, DateOnly? OriginalDeadline, MeasureStatus Status,
-    string StatusText, string? Progress, string? Remarks, int Version)
+    string StatusText, string? Progress, string? Remarks, int Version, long? ProgressReportId)
 {
-    /// <summary>The measure with the progress it shows (<see cref="MeasureProgress"/>: <paramref name="progress"/>'s line, else its own text).</summary>
-    public static MeasureDto From(Measure m, IReadOnlyDictionary<long, string> progress) => new(m.Id, m.ProblemId, m.Ordinal, m.Text, m.Mode, m.LeaderId, m.LeadDepartmentId,
-        m.SupportingDepartmentIds, m.OwnerId, m.Deadline, m.OriginalDeadline, m.Status, StatusRules.Wording(m.Status), progress.Shown(m.Id, m.Progress), m.Remarks, m.Version);
+    /// <summary>
+    /// The measure with the progress it shows (<see cref="MeasureProgress"/>: <paramref name="progress"/>'s line, else its
+    /// own text) and its newest report's id (<paramref name="newest"/>), to be sent back with a changed progress.
+    /// </summary>
+    public static MeasureDto From(Measure m, IReadOnlyDictionary<long, string> progress, IReadOnlyDictionary<long, long> newest) => new(m.Id, m.ProblemId, m.Ordinal, m.Text, m.Mode,
+        m.LeaderId, m.LeadDepartmentId, m.SupportingDepartmentIds, m.OwnerId, m.Deadline, m.OriginalDeadline, m.Status, StatusRules.Wording(m.Status),
+        progress.Shown(m.Id, m.Progress), m.Remarks, m.Version, newest.TryGetValue(m.Id, out var n) ? n : null);
 
-    public static async Task<MeasureDto> FromAsync(RectifyDb db, Measure m, CancellationToken ct) =>
-        From(m, await MeasureProgress.LinesAsync(db, db.Measures.Where(x => x.Id == m.Id), ct));
+    public static async Task<MeasureDto> FromAsync(RectifyDb db, Measure m, CancellationToken ct)
+    {
+        var one = db.Measures.Where(x => x.Id == m.Id);
+        return From(m, await MeasureProgress.LinesAsync(db, one, ct), await MeasureProgress.NewestReportIdsAsync(db, one, ct));
+    }
 }
 
 public sealed record ProblemDto(long Id, long CategoryId, long InspectionId, int Ordinal, string Title, string? Description, string? Goal,
@@ -304,8 +313,10 @@ public sealed record ProblemDto(long Id, long CategoryId, long InspectionId, int
 {
     public static async Task<ProblemDto> FromAsync(RectifyDb db, Problem p, CancellationToken ct)
     {
-        var progress = p.Id == 0 ? [] : await MeasureProgress.LinesAsync(db, db.Measures.Where(m => m.ProblemId == p.Id), ct);
+        var measures = db.Measures.Where(m => m.ProblemId == p.Id);
+        var progress = p.Id == 0 ? [] : await MeasureProgress.LinesAsync(db, measures, ct);
+        var newest = p.Id == 0 ? [] : await MeasureProgress.NewestReportIdsAsync(db, measures, ct);
         return new(p.Id, p.CategoryId, p.InspectionId, p.Ordinal, p.Title, p.Description, p.Goal, p.MeasuresPreamble, p.Outcome, p.Status,
-            StatusRules.Wording(p.Status), p.Version, [.. p.Measures.OrderBy(m => m.Ordinal).Select(m => MeasureDto.From(m, progress))]);
+            StatusRules.Wording(p.Status), p.Version, [.. p.Measures.OrderBy(m => m.Ordinal).Select(m => MeasureDto.From(m, progress, newest))]);
     }
 }

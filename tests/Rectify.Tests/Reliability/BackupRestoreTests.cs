@@ -182,6 +182,61 @@ public class BackupRestoreTests
             Assert.True(ta.Single(t => t.GetProperty("entity").GetString() == table).GetProperty("rows").GetInt64() > 0, table + " is empty");
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Restore_BackupFromBeforeProgressMarks_MeasuresShowTheTextTheyHeld(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var w = await FillAsync(app);
+        // Before migration ProgressFromReports a text written after a report stood in the measure itself.
+        await using (var db = app.Open())
+        {
+            var m = await db.Measures.SingleAsync(x => x.Id == w.A.MeasureId);
+            m.Progress = "已完成第一次学习并整改到位";
+            await db.SaveChangesAsync();
+        }
+        using var dir = new TempDir();
+        var now = dir.File("now.zip");
+        Assert.Equal(0, (await RectifyProcess.RunAsync(null, "backup", now, "--db", app.Db.ConnectionString)).ExitCode);
+        // The same backup as that version wrote it: no progress marks, the schema of migration Figures.
+        var old = dir.File("old.zip");
+        using (var from = ZipFile.OpenRead(now))
+        using (var to = ZipFile.Open(old, ZipArchiveMode.Create))
+        {
+            var manifest = System.Text.Json.Nodes.JsonNode.Parse(Read(from, "manifest.json"))!;
+            manifest["migration"] = "20261127080000_Figures";
+            foreach (var table in manifest["tables"]!.AsArray())
+            {
+                var text = Read(from, table!["file"]!.GetValue<string>());
+                if (table["entity"]!.GetValue<string>() == "Measure")
+                    text = string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+                    {
+                        var row = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+                        Assert.True(row.Remove(nameof(Measure.ProgressAsOfReportId)));
+                        return row.ToJsonString() + "\n";
+                    }));
+                var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+                table["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+                using (var e = to.CreateEntry(table["file"]!.GetValue<string>()).Open()) e.Write(bytes);
+            }
+            var manifestBytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+            using (var e = to.CreateEntry("manifest.json").Open()) e.Write(manifestBytes);
+            using (var e = to.CreateEntry("manifest.sha256").Open())
+                e.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(manifestBytes)) + "\n"));
+        }
+
+        var target = await TestDatabases.CreateAsync(provider);
+        try
+        {
+            var restore = await RectifyProcess.RunAsync(null, "restore", old, "--db", target.ConnectionString);
+            Assert.True(restore.ExitCode == 0, restore.Err + restore.Out);
+            await using var db = Database.Open(target);
+            var m = await db.Measures.SingleAsync(x => x.Id == w.A.MeasureId);
+            Assert.True(await db.ProgressReports.AnyAsync(r => r.MeasureId == m.Id));
+            Assert.Equal("已完成第一次学习并整改到位", await MeasureProgress.ShownAsync(db, m));
+        }
+        finally { await TestDatabases.DropAsync(target); }
+    }
+
     static JsonElement Manifest(ZipArchive z)
     {
         using var s = z.GetEntry("manifest.json")!.Open();

@@ -62,9 +62,20 @@ public class MeasureProgressTests
         // The form sent back unchanged records no edit of the progress.
         var unchanged = await HttpAssert.Ok<JsonElement>(await admin.PutJson($"/api/measures/{s.M1}", new { progress = "2022-06-27周：完成第二次集中学习", version }));
         Assert.Equal(version, unchanged.GetProperty("version").GetInt32());
-        // Written by hand: it stands …
-        var edited = await HttpAssert.Ok<JsonElement>(await admin.PutJson($"/api/measures/{s.M1}",
-            new { progress = "已完成集中学习，正在整理学习笔记", version = (await MeasureAsync(admin, s.M1)).GetProperty("version").GetInt32() }));
+        // Written by a client that read the measure before the newest report: refused (409), the report still shows.
+        var read = await MeasureAsync(admin, s.M1);
+        await HttpAssert.Ok<JsonElement>(await owner.PostJson($"/api/measures/{s.M1}/reports", new { done = "完成第三次集中学习", percent = 80 }));
+        await HttpAssert.Problem(await admin.PutJson($"/api/measures/{s.M1}", new
+        {
+            progress = "已完成集中学习，正在整理学习笔记", version = read.GetProperty("version").GetInt32(), progressReportId = read.GetProperty("progressReportId").GetInt64(),
+        }), 409);
+        Assert.Equal("2022-06-27周：完成第三次集中学习", await ShownEverywhereAsync(app, admin, inspection, s.M1));
+        // Written by hand after reading the newest report: it stands …
+        read = await MeasureAsync(admin, s.M1);
+        var edited = await HttpAssert.Ok<JsonElement>(await admin.PutJson($"/api/measures/{s.M1}", new
+        {
+            progress = "已完成集中学习，正在整理学习笔记", version = read.GetProperty("version").GetInt32(), progressReportId = read.GetProperty("progressReportId").GetInt64(),
+        }));
         Assert.Equal("已完成集中学习，正在整理学习笔记", edited.GetProperty("progress").GetString());
         Assert.Equal("已完成集中学习，正在整理学习笔记", await ShownEverywhereAsync(app, admin, inspection, s.M1));
         // … until the next report, which is newer than the text.

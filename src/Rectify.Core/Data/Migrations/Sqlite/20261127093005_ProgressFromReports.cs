@@ -25,10 +25,7 @@ namespace Rectify.Core.Data.Migrations.Sqlite
                 table: "ProgressReports",
                 columns: new[] { "MeasureId", "Id" });
 
-            migrationBuilder.Sql("""
-                UPDATE "Measures" SET "ProgressAsOfReportId" =
-                    (SELECT max(r."Id") FROM "ProgressReports" AS r WHERE r."MeasureId" = "Measures"."Id");
-                """);
+            migrationBuilder.Sql(Ledger.MeasureProgress.MarkAllWrittenSql);
         }
 
         /// <inheritdoc />
