@@ -93,10 +93,44 @@ public static class TextSearch
     public const int WindowRows = 5_000;
 
     /// <summary>
-    /// A provider's match: up to <c>limit</c> ids of the kind below <c>before</c> and not below <c>lowest</c>, highest first.
+    /// A provider's match: up to <c>limit</c> ids of the kind below <c>before</c> and not below <c>lowest</c>, highest first,
+    /// that also satisfy <c>filter</c> (an SQL condition on the kind's own table, see <see cref="FilterSql"/>; null: none).
     /// Not <c>indexed</c>: each row of that range is tested (the window of newest rows); <c>indexed</c>: the index finds them.
     /// </summary>
-    internal delegate Task<List<long>> Matcher(SearchKind kind, bool indexed, long before, long lowest, int limit);
+    internal delegate Task<List<long>> Matcher(SearchKind kind, bool indexed, long before, long lowest, int limit, string? filter);
+
+    /// <summary>
+    /// The round and status filters as an SQL condition on the kind's own table, so that a filtered search reads only
+    /// the matches it keeps instead of pages of matches it throws away (a search for 已整改 items read ten pages and
+    /// loaded each). A problem's status is that of its measures' bit set (<see cref="ProblemMasks"/>), or its stated
+    /// status while it has no measure. Values are enum numbers and ids, written into the SQL as numbers. Null when the
+    /// kind has no such column (reports: their status is their measure's) or no filter is set; the loaded rows are
+    /// filtered again either way (<see cref="LoadChunkAsync"/>).
+    /// </summary>
+    internal static string? FilterSql(SearchKind kind, SearchQuery q)
+    {
+        if (kind is not (SearchKind.Problem or SearchKind.Measure)) return null;
+        var parts = new List<string>();
+        if (q.RoundId is { } round)
+            parts.Add($"\"InspectionId\" IN (SELECT \"Id\" FROM \"Inspections\" WHERE \"RoundId\" = {round})");
+        if (q.Status is { } status)
+        {
+            var s = (int)status;
+            if (kind == SearchKind.Measure) parts.Add($"\"Status\" = {s}");
+            else
+            {
+                var masks = ProblemMasksOf(status);
+                var stated = $"(\"{ProblemMasks.Column}\" = 0 AND COALESCE(\"StatedStatus\", 0) = {s})";
+                parts.Add(masks.Length == 0 ? stated : $"(\"{ProblemMasks.Column}\" IN ({string.Join(",", masks)}) OR {stated})");
+            }
+        }
+        return parts.Count == 0 ? null : string.Join(" AND ", parts);
+    }
+
+    /// <summary>The bit sets of measure statuses (not empty) that make a problem's status <paramref name="status"/>.</summary>
+    internal static int[] ProblemMasksOf(MeasureStatus status) =>
+        [.. Enumerable.Range(1, (1 << Enum.GetValues<MeasureStatus>().Length) - 1)
+            .Where(m => StatusRules.DeriveProblemStatus([.. GetRoundFigures.StatusesOf(m)]) == status)];
 
     /// <summary>
     /// Reads the matches of one kind newest first, a page at a time (ids below the last one read): first in the window
@@ -112,6 +146,7 @@ public static class TextSearch
             if (q.Kind is { } k && k != kind) continue;
             // Rules have neither round nor status: a filter on either excludes them.
             if (kind == SearchKind.Rule && filtered) continue;
+            var filter = FilterSql(kind, q);
             var window = await WindowStartAsync(db, kind, windowRows, ct);
             foreach (var (indexed, top, lowest) in Passes(window, windowRows, slices))
             {
@@ -119,9 +154,9 @@ public static class TextSearch
                 while (hits.Count < q.Take)
                 {
                     var need = q.Take - hits.Count;
-                    // Without filters nearly every match is a hit; with them, read more per page.
-                    var limit = filtered ? Math.Max(200, need * 4) : need;
-                    var ids = await match(kind, indexed, before, lowest, limit);
+                    // Nearly every match is a hit unless a filter is left to the loading (reports); then read more per page.
+                    var limit = filtered && filter is null ? Math.Max(200, need * 4) : need;
+                    var ids = await match(kind, indexed, before, lowest, limit, filter);
                     if (ids.Count == 0) break;
                     hits.AddRange(await LoadChunkAsync(db, q, [.. ids.Select(id => (kind, id))], ct));
                     if (ids.Count < limit) break;
@@ -311,7 +346,7 @@ public sealed class SqliteTextSearch : ITextSearch
         var terms = TextSearch.Terms(q.Text);
         if (terms.Length == 0) return [];
         IndexQuery? index = null;
-        return await TextSearch.RunAsync(db, q, WindowRows, async (kind, indexed, before, lowest, limit) =>
+        return await TextSearch.RunAsync(db, q, WindowRows, async (kind, indexed, before, lowest, limit, filter) =>
         {
             var (table, body) = TextSearch.Sources[kind];
             if (indexed) index ??= await IndexQueryAsync(db, terms, ct);
@@ -321,6 +356,7 @@ public sealed class SqliteTextSearch : ITextSearch
                     $"SELECT \"Id\" FROM \"{table}\" WHERE "
                     + string.Join(" AND ", terms.Select((t, i) => TextSearch.HasCase(t) ? $"{body} LIKE $l{i} ESCAPE '\\'" : $"instr({body}, $l{i}) > 0"))
                     + " AND \"Id\" < $before AND \"Id\" >= $lowest"
+                    + (filter is null ? "" : $" AND {filter}")
                     + (units is null ? "" : " AND \"UnitId\" IN (SELECT value FROM json_each($units))")
                     + $" ORDER BY \"Id\" DESC LIMIT {limit}",
                     cmd =>
@@ -337,6 +373,7 @@ public sealed class SqliteTextSearch : ITextSearch
                 + string.Concat(common.Select((_, i) => $" AND body LIKE $l{i} ESCAPE '\\'"))
                 + $" AND rowid % 4 = {Code(kind)} AND rowid < $before"
                 + (units is null ? "" : " AND unit_id IN (SELECT value FROM json_each($units))")
+                + (filter is null ? "" : $" AND EXISTS (SELECT 1 FROM \"{table}\" WHERE \"{table}\".\"Id\" = \"SearchText\".rowid / 4 AND {filter})")
                 + $" ORDER BY rowid DESC LIMIT {limit}",
                 cmd =>
                 {
@@ -382,7 +419,8 @@ public sealed class SqliteTextSearch : ITextSearch
 /// PostgreSQL: the window of newest rows is walked on the primary key with strpos (ILIKE for terms with cased letters),
 /// in a form no index matches. Below it, a term of three characters or more is found with LIKE/ILIKE through the pg_trgm
 /// GIN indexes of the searched text (migration Search); a shorter one, which yields no trigram, through the GIN indexes of
-/// its characters (<c>string_to_array(lower(text), NULL)</c>, migration SearchShort) and then tested with strpos/ILIKE.
+/// its pairs of characters (two characters; migration SearchPairs, not on reports) or of its characters
+/// (<c>string_to_array(lower(text), NULL)</c>, migration SearchShort), and then tested with strpos/ILIKE.
 /// The index part orders by <c>"Id" + 0</c> so that the planner cannot walk the primary key through every row instead.
 /// </summary>
 public sealed class PostgresTextSearch : ITextSearch
@@ -396,12 +434,13 @@ public sealed class PostgresTextSearch : ITextSearch
         if (units is { Length: 0 }) return [];
         var terms = TextSearch.Terms(q.Text);
         if (terms.Length == 0) return [];
-        return await TextSearch.RunAsync(db, q, WindowRows, (kind, indexed, before, lowest, limit) =>
+        return await TextSearch.RunAsync(db, q, WindowRows, (kind, indexed, before, lowest, limit, filter) =>
         {
             var (table, body) = TextSearch.Sources[kind];
             var sql = $"SELECT \"Id\" FROM \"{table}\" WHERE "
-                      + string.Join(" AND ", terms.Select((t, i) => Condition(body, t, i, indexed)))
+                      + string.Join(" AND ", terms.Select((t, i) => Condition(body, t, i, indexed, PairIndexed.Contains(kind))))
                       + " AND \"Id\" < @before AND \"Id\" >= @lowest"
+                      + (filter is null ? "" : $" AND {filter}")
                       + (units is null ? "" : " AND \"UnitId\" = ANY(@units)")
                       + $" ORDER BY \"Id\"{(indexed ? " + 0" : "")} DESC LIMIT {limit}";
             return TextSearch.ReadIdsAsync(db, sql, cmd =>
@@ -419,18 +458,40 @@ public sealed class PostgresTextSearch : ITextSearch
     }
 
     /// <summary>
+    /// The kinds with an index of each text's pairs of adjacent characters (migration SearchPairs): not the weekly
+    /// reports, millions of rows whose insert is the hot write path; a two-character term goes through their characters
+    /// index.
+    /// </summary>
+    internal static readonly HashSet<SearchKind> PairIndexed = [SearchKind.Problem, SearchKind.Measure, SearchKind.Rule];
+
+    /// <summary>
     /// The test of one term. In the window: strpos, or ILIKE on an expression no index matches (a GIN scan there would
     /// read every match of a common term). Through the index: LIKE/ILIKE on the trigram-indexed expression for three
-    /// characters or more; for fewer, containment of the term's characters (the characters index) and then the test.
+    /// characters or more; for two, where the kind has one, containment of the term's pair in the pairs index (审计 is
+    /// one entry there, while 审 and 计 each occur in tens of thousands of measures that the characters index would
+    /// hand over to be tested); otherwise containment of the term's characters (the characters index); then the test.
     /// </summary>
-    internal static string Condition(string body, string term, int i, bool indexed)
+    internal static string Condition(string body, string term, int i, bool indexed, bool pairs = false)
     {
         var test = TextSearch.HasCase(term) ? $"({body} || '') ILIKE @l{i}" : $"strpos({body}, @t{i}) > 0";
         if (!indexed) return test;
-        if (TextSearch.Characters(term) >= 3) return $"{body} {(TextSearch.HasCase(term) ? "ILIKE" : "LIKE")} @l{i}";
+        var length = TextSearch.Characters(term);
+        if (length >= 3) return $"{body} {(TextSearch.HasCase(term) ? "ILIKE" : "LIKE")} @l{i}";
+        if (length == 2 && pairs) return $"{Pairs(body)} @> {PairsFunction}(lower(@t{i})) AND {test}";
         return $"{Characters(body)} @> string_to_array(lower(@t{i}), NULL) AND {test}";
     }
 
     /// <summary>The characters index's expression (migration SearchShort builds its GIN indexes on exactly this).</summary>
     internal static string Characters(string body) => $"string_to_array(lower({body}), NULL)";
+
+    /// <summary>The SQL function giving a text's pairs of adjacent characters (<see cref="PairsFunctionSql"/>).</summary>
+    internal const string PairsFunction = "rectify_search_pairs";
+
+    /// <summary>The pairs index's expression (migration SearchPairs builds its GIN indexes on exactly this).</summary>
+    internal static string Pairs(string body) => $"{PairsFunction}(lower({body}))";
+
+    /// <summary>Creates <see cref="PairsFunction"/>: every substring of two characters, in order (GIN drops repeats).</summary>
+    public const string PairsFunctionSql =
+        "CREATE OR REPLACE FUNCTION " + PairsFunction + "(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE " +
+        "AS $$ SELECT coalesce(array_agg(substr(t, i, 2)), '{}'::text[]) FROM generate_series(1, char_length(t) - 1) AS i $$;";
 }

@@ -22,18 +22,22 @@ public class SearchTests
     /// <summary>Terms of 1–2 characters (scan), of 3+ (trigram index), two terms, a term that occurs nowhere.</summary>
     static readonly string[] Queries = ["车", "整改", "食堂", "资金", "公务接待", "台账记录不完整", "整改推进", "专项资金 凭证", "合同 万元", "管理办法", "小金库"];
 
-    /// <summary>The filters each query is compared under: none, a small take, each kind, statuses, one unit.</summary>
-    static (string Filter, SearchKind? Kind, MeasureStatus? Status, long? Unit, int Take)[] Filters(long someUnit) =>
+    /// <summary>The filters each query is compared under: none, a small take, each kind, statuses, one unit, the round.</summary>
+    static (string Filter, SearchKind? Kind, MeasureStatus? Status, long? Unit, long? Round, int Take)[] Filters(long someUnit, long round) =>
     [
-        ("", null, null, null, 200),
-        ("", null, null, null, 7),
-        ("&kind=measure", SearchKind.Measure, null, null, 200),
-        ("&kind=report", SearchKind.Report, null, null, 30),
-        ("&kind=rule", SearchKind.Rule, null, null, 200),
-        ("&status=in_progress", null, MeasureStatus.InProgress, null, 200),
-        ("&kind=problem&status=not_started", SearchKind.Problem, MeasureStatus.NotStarted, null, 200),
-        ("&kind=measure&status=rectified", SearchKind.Measure, MeasureStatus.Rectified, null, 5),
-        ($"&unitId={someUnit}", null, null, someUnit, 200),
+        ("", null, null, null, null, 200),
+        ("", null, null, null, null, 7),
+        ("&kind=measure", SearchKind.Measure, null, null, null, 200),
+        ("&kind=report", SearchKind.Report, null, null, null, 30),
+        ("&kind=rule", SearchKind.Rule, null, null, null, 200),
+        ("&status=in_progress", null, MeasureStatus.InProgress, null, null, 200),
+        ("&status=rectified", null, MeasureStatus.Rectified, null, null, 200),
+        ("&kind=problem&status=not_started", SearchKind.Problem, MeasureStatus.NotStarted, null, null, 200),
+        ("&kind=problem&status=in_progress", SearchKind.Problem, MeasureStatus.InProgress, null, null, 200),
+        ("&kind=measure&status=rectified", SearchKind.Measure, MeasureStatus.Rectified, null, null, 5),
+        ($"&unitId={someUnit}", null, null, someUnit, null, 200),
+        ($"&roundId={round}", null, null, null, round, 200),
+        ($"&roundId={round}&status=in_progress", null, MeasureStatus.InProgress, null, round, 200),
     ];
 
     [Theory, MemberData(nameof(Providers))]
@@ -50,11 +54,11 @@ public class SearchTests
         var compared = 0;
         var kindsSeen = new HashSet<string>();
         foreach (var text in Queries)
-            foreach (var (filter, kind, status, unit, take) in Filters(someUnit))
+            foreach (var (filter, kind, status, unit, round, take) in Filters(someUnit, g.RoundId))
             {
                 var got = await Hits(admin, $"/api/search?q={Uri.EscapeDataString(text)}{filter}&take={take}");
                 await using var db = app.Open(CallerScope.System);
-                var expected = await ExpectedAsync(db, text, kind, status, unit is null ? null : [unit.Value], take);
+                var expected = await ExpectedAsync(db, text, kind, status, unit is null ? null : [unit.Value], take, round);
                 Assert.True(expected.SequenceEqual(got), $"{provider} q={text}{filter}&take={take}: expected {expected.Count} [{string.Join(", ", expected.Take(8))}…], got {got.Count} [{string.Join(", ", got.Take(8))}…]");
                 compared += got.Count;
                 kindsSeen.UnionWith(got.Select(h => h.Split(':')[0]));
@@ -97,13 +101,13 @@ public class SearchTests
         var compared = 0;
         foreach (var window in new[] { 1, 6, 40 })
             foreach (var text in queries)
-                foreach (var (filter, kind, status, unit, take) in Filters(someUnit))
+                foreach (var (filter, kind, status, unit, round, take) in Filters(someUnit, g.RoundId))
                 {
                     await using var db = app.Open(CallerScope.System);
                     var search = TextSearch.For(db, window);
-                    var got = (await search.SearchAsync(db, new SearchQuery(text, unit, null, status, kind, take)))
+                    var got = (await search.SearchAsync(db, new SearchQuery(text, unit, round, status, kind, take)))
                         .Select(h => $"{SearchKinds.Code(h.Kind)}:{h.Id}").ToList();
-                    var expected = await ExpectedAsync(db, text, kind, status, unit is null ? null : [unit.Value], take);
+                    var expected = await ExpectedAsync(db, text, kind, status, unit is null ? null : [unit.Value], take, round);
                     Assert.True(expected.SequenceEqual(got), $"{provider} window {window} q={text}{filter}&take={take}: expected {expected.Count} [{string.Join(", ", expected.Take(8))}…], got {got.Count} [{string.Join(", ", got.Take(8))}…]");
                     compared += got.Count;
                 }
@@ -178,7 +182,7 @@ public class SearchTests
     /// The expected hits computed independently: one LIKE query per kind on the same text (both columns joined by a
     /// space), every term required, problems' status derived by the status rules from their measures.
     /// </summary>
-    static async Task<List<string>> ExpectedAsync(RectifyDb db, string text, SearchKind? kind, MeasureStatus? status, long[]? units, int take)
+    static async Task<List<string>> ExpectedAsync(RectifyDb db, string text, SearchKind? kind, MeasureStatus? status, long[]? units, int take, long? round = null)
     {
         var terms = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var problems = db.Problems.AsQueryable();
@@ -200,6 +204,13 @@ public class SearchTests
             reports = reports.Where(r => units.Contains(r.UnitId));
             rules = rules.Where(r => units.Contains(r.UnitId));
         }
+        if (round is not null)
+        {
+            var inRound = db.Inspections.Where(i => i.RoundId == round).Select(i => i.Id);
+            problems = problems.Where(p => inRound.Contains(p.InspectionId));
+            measures = measures.Where(m => inRound.Contains(m.InspectionId));
+            reports = reports.Where(r => db.Measures.Any(m => m.Id == r.MeasureId && inRound.Contains(m.InspectionId)));
+        }
         var result = new List<string>();
         if (kind is null or SearchKind.Problem)
         {
@@ -216,7 +227,7 @@ public class SearchTests
             var withStatus = reports.Join(db.Measures, r => r.MeasureId, m => m.Id, (r, m) => new { r.Id, m.Status });
             result.AddRange((await withStatus.Where(x => status == null || x.Status == status).Select(x => x.Id).ToListAsync()).OrderDescending().Select(id => $"report:{id}"));
         }
-        if ((kind is null or SearchKind.Rule) && status is null)
+        if ((kind is null or SearchKind.Rule) && status is null && round is null)
             result.AddRange((await rules.Select(r => r.Id).ToListAsync()).OrderDescending().Select(id => $"rule:{id}"));
         return [.. result.Take(take)];
     }
