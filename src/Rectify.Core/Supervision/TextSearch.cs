@@ -73,6 +73,22 @@ public static class TextSearch
         [SearchKind.Rule] = ("Rules", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Reference\",''))"),
     };
 
+    /// <summary>
+    /// Each kind's searched columns, joined by a space in <see cref="Sources"/>' text. A term has no space, so it occurs in
+    /// that text exactly when it occurs in one of them: the window's row-by-row test tries each column in turn instead
+    /// of building the joined text for every row.
+    /// </summary>
+    internal static readonly Dictionary<SearchKind, string[]> Columns = new()
+    {
+        [SearchKind.Problem] = ["\"Title\"", "\"Description\""],
+        [SearchKind.Measure] = ["\"Text\"", "\"Progress\""],
+        [SearchKind.Report] = ["\"Done\"", "\"NextStep\""],
+        [SearchKind.Rule] = ["\"Title\"", "\"Reference\""],
+    };
+
+    /// <summary>A test of one term on each of the kind's columns (<paramref name="test"/> of a column), true if any holds.</summary>
+    internal static string AnyColumn(SearchKind kind, Func<string, string> test) => "(" + string.Join(" OR ", Columns[kind].Select(test)) + ")";
+
     /// <summary>The units the raw SQL may return: the caller's scope, narrowed by the unit filter. Null means every unit.</summary>
     internal static long[]? AllowedUnits(RectifyDb db, SearchQuery q)
     {
@@ -138,6 +154,22 @@ public static class TextSearch
     /// round/status filters; the search stops at <c>take</c> hits overall.
     /// </summary>
     internal static async Task<IReadOnlyList<SearchHit>> RunAsync(RectifyDb db, SearchQuery q, int windowRows, Matcher match, CancellationToken ct, bool slices = false)
+    {
+        // One connection for the whole search: a search runs up to ~20 statements, and each open and close of a pooled
+        // connection costs a reset (PostgreSQL) or the connection's pragmas (SQLite) — as much as a small statement.
+        var close = db.Database.GetDbConnection().State != System.Data.ConnectionState.Open;
+        if (close) await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await RunOpenAsync(db, q, windowRows, match, ct, slices);
+        }
+        finally
+        {
+            if (close) await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    static async Task<IReadOnlyList<SearchHit>> RunOpenAsync(RectifyDb db, SearchQuery q, int windowRows, Matcher match, CancellationToken ct, bool slices)
     {
         var hits = new List<SearchHit>();
         var filtered = q.RoundId is not null || q.Status is not null;
@@ -354,7 +386,7 @@ public sealed class SqliteTextSearch : ITextSearch
             if (!indexed || index!.Match is null)
                 return await TextSearch.ReadIdsAsync(db,
                     $"SELECT \"Id\" FROM \"{table}\" WHERE "
-                    + string.Join(" AND ", terms.Select((t, i) => TextSearch.HasCase(t) ? $"{body} LIKE $l{i} ESCAPE '\\'" : $"instr({body}, $l{i}) > 0"))
+                    + string.Join(" AND ", terms.Select((t, i) => TextSearch.AnyColumn(kind, c => TextSearch.HasCase(t) ? $"{c} LIKE $l{i} ESCAPE '\\'" : $"instr({c}, $l{i}) > 0")))
                     + " AND \"Id\" < $before AND \"Id\" >= $lowest"
                     + (filter is null ? "" : $" AND {filter}")
                     + (units is null ? "" : " AND \"UnitId\" IN (SELECT value FROM json_each($units))")
@@ -438,7 +470,7 @@ public sealed class PostgresTextSearch : ITextSearch
         {
             var (table, body) = TextSearch.Sources[kind];
             var sql = $"SELECT \"Id\" FROM \"{table}\" WHERE "
-                      + string.Join(" AND ", terms.Select((t, i) => Condition(body, t, i, indexed, PairIndexed.Contains(kind))))
+                      + string.Join(" AND ", terms.Select((t, i) => indexed ? Condition(body, t, i, PairIndexed.Contains(kind)) : TextSearch.AnyColumn(kind, c => Test(c, t, i))))
                       + " AND \"Id\" < @before AND \"Id\" >= @lowest"
                       + (filter is null ? "" : $" AND {filter}")
                       + (units is null ? "" : " AND \"UnitId\" = ANY(@units)")
@@ -465,21 +497,24 @@ public sealed class PostgresTextSearch : ITextSearch
     internal static readonly HashSet<SearchKind> PairIndexed = [SearchKind.Problem, SearchKind.Measure, SearchKind.Rule];
 
     /// <summary>
-    /// The test of one term. In the window: strpos, or ILIKE on an expression no index matches (a GIN scan there would
-    /// read every match of a common term). Through the index: LIKE/ILIKE on the trigram-indexed expression for three
+    /// The test of one term through the index (in the window each column is tested with <see cref="Test"/>, in a form
+    /// no index matches: a GIN scan there would read every match of a common term): LIKE/ILIKE on the trigram-indexed expression for three
     /// characters or more; for two, where the kind has one, containment of the term's pair in the pairs index (审计 is
     /// one entry there, while 审 and 计 each occur in tens of thousands of measures that the characters index would
     /// hand over to be tested); otherwise containment of the term's characters (the characters index); then the test.
     /// </summary>
-    internal static string Condition(string body, string term, int i, bool indexed, bool pairs = false)
+    internal static string Condition(string body, string term, int i, bool pairs = false)
     {
-        var test = TextSearch.HasCase(term) ? $"({body} || '') ILIKE @l{i}" : $"strpos({body}, @t{i}) > 0";
-        if (!indexed) return test;
+        var test = Test(body, term, i);
         var length = TextSearch.Characters(term);
         if (length >= 3) return $"{body} {(TextSearch.HasCase(term) ? "ILIKE" : "LIKE")} @l{i}";
         if (length == 2 && pairs) return $"{Pairs(body)} @> {PairsFunction}(lower(@t{i})) AND {test}";
         return $"{Characters(body)} @> string_to_array(lower(@t{i}), NULL) AND {test}";
     }
+
+    /// <summary>The row's test of term <paramref name="i"/> on <paramref name="text"/>, in a form no index matches.</summary>
+    static string Test(string text, string term, int i) =>
+        TextSearch.HasCase(term) ? $"({text} || '') ILIKE @l{i}" : $"strpos({text}, @t{i}) > 0";
 
     /// <summary>The characters index's expression (migration SearchShort builds its GIN indexes on exactly this).</summary>
     internal static string Characters(string body) => $"string_to_array(lower({body}), NULL)";
