@@ -232,7 +232,11 @@ public sealed class ProvinceGenerator(RectifyDb db, TimeProvider clock, bool row
                     var analyze = System.Diagnostics.Stopwatch.StartNew();
                     var tables = string.Join(", ", w.Elapsed.Keys.Select(t => $"\"{t}\"")); // the tables written
                     var sql = "ANALYZE " + tables; // table names from the model, not input
-                    await db.Database.ExecuteSqlRawAsync(sql, ct);
+                    // 15–30 s at province size: beyond EF's default command timeout of 30 s on a busy machine.
+                    var timeout = db.Database.GetCommandTimeout();
+                    db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
+                    try { await db.Database.ExecuteSqlRawAsync(sql, ct); }
+                    finally { db.Database.SetCommandTimeout(timeout); }
                     timings["analyze"] = analyze.Elapsed;
                 }
                 result = new GeneratedProvince(office.Id, round.Id, firstInspection, new Dictionary<string, long>(rows), started.Elapsed, timings);

@@ -25,8 +25,9 @@ namespace Rectify.Core.Data.Migrations.Postgres
             foreach (var kind in PostgresTextSearch.PairIndexed)
             {
                 var (table, body) = TextSearch.Sources[kind];
+                // The default statistics target: 1 000 (as for the characters) made every ANALYZE of the measures sample
+                // all 240 000 rows through the pairs function (+6.5 s), and the default already tells rare pairs from common.
                 migrationBuilder.Sql($"CREATE INDEX \"IX_{table}_pairs\" ON \"{table}\" USING gin ({PostgresTextSearch.Pairs(body)});");
-                migrationBuilder.Sql($"ALTER INDEX \"IX_{table}_pairs\" ALTER COLUMN 1 SET STATISTICS 1000;");
             }
         }
 
