@@ -62,32 +62,28 @@ public static class TextSearch
     internal static readonly SearchKind[] KindOrder = [SearchKind.Problem, SearchKind.Measure, SearchKind.Report, SearchKind.Rule];
 
     /// <summary>
-    /// Each kind's table and the searched text (the expression the PostgreSQL trigram indexes and the SQLite search
-    /// table's triggers are built on).
+    /// Each kind's table and its searched columns. The searched text is the columns joined by a space (<see cref="Sources"/>).
+    /// A term has no space, so it occurs in that text exactly when it occurs in one of the columns: the window's
+    /// row-by-row test tries each column in turn (<see cref="AnyColumn"/>) instead of building the joined text per row.
     /// </summary>
-    internal static readonly Dictionary<SearchKind, (string Table, string Body)> Sources = new()
+    internal static readonly Dictionary<SearchKind, (string Table, string[] Columns)> Searched = new()
     {
-        [SearchKind.Problem] = ("Problems", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Description\",''))"),
-        [SearchKind.Measure] = ("Measures", "(coalesce(\"Text\",'') || ' ' || coalesce(\"Progress\",''))"),
-        [SearchKind.Report] = ("ProgressReports", "(coalesce(\"Done\",'') || ' ' || coalesce(\"NextStep\",''))"),
-        [SearchKind.Rule] = ("Rules", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Reference\",''))"),
+        [SearchKind.Problem] = ("Problems", ["\"Title\"", "\"Description\""]),
+        [SearchKind.Measure] = ("Measures", ["\"Text\"", "\"Progress\""]),
+        [SearchKind.Report] = ("ProgressReports", ["\"Done\"", "\"NextStep\""]),
+        [SearchKind.Rule] = ("Rules", ["\"Title\"", "\"Reference\""]),
     };
 
     /// <summary>
-    /// Each kind's searched columns, joined by a space in <see cref="Sources"/>' text. A term has no space, so it occurs in
-    /// that text exactly when it occurs in one of them: the window's row-by-row test tries each column in turn instead
-    /// of building the joined text for every row.
+    /// Each kind's table and the searched text, e.g. <c>(coalesce("Title",'') || ' ' || coalesce("Description",''))</c>:
+    /// the expression the PostgreSQL indexes are built on and the SQLite search table's triggers copy. Existing
+    /// databases hold indexes on exactly this text, so it must not change (a test pins it).
     /// </summary>
-    internal static readonly Dictionary<SearchKind, string[]> Columns = new()
-    {
-        [SearchKind.Problem] = ["\"Title\"", "\"Description\""],
-        [SearchKind.Measure] = ["\"Text\"", "\"Progress\""],
-        [SearchKind.Report] = ["\"Done\"", "\"NextStep\""],
-        [SearchKind.Rule] = ["\"Title\"", "\"Reference\""],
-    };
+    internal static readonly Dictionary<SearchKind, (string Table, string Body)> Sources = Searched.ToDictionary(
+        e => e.Key, e => (e.Value.Table, "(" + string.Join(" || ' ' || ", e.Value.Columns.Select(c => $"coalesce({c},'')")) + ")"));
 
     /// <summary>A test of one term on each of the kind's columns (<paramref name="test"/> of a column), true if any holds.</summary>
-    internal static string AnyColumn(SearchKind kind, Func<string, string> test) => "(" + string.Join(" OR ", Columns[kind].Select(test)) + ")";
+    internal static string AnyColumn(SearchKind kind, Func<string, string> test) => "(" + string.Join(" OR ", Searched[kind].Columns.Select(test)) + ")";
 
     /// <summary>The units the raw SQL may return: the caller's scope, narrowed by the unit filter. Null means every unit.</summary>
     internal static long[]? AllowedUnits(RectifyDb db, SearchQuery q)
@@ -117,8 +113,8 @@ public static class TextSearch
 
     /// <summary>
     /// The round and status filters as an SQL condition on the kind's own table, so that a filtered search reads only
-    /// the matches it keeps instead of pages of matches it throws away (a search for 已整改 items read ten pages and
-    /// loaded each). A problem's status is that of its measures' bit set (<see cref="ProblemMasks"/>), or its stated
+    /// the matches it keeps instead of page after page of matches it loads and throws away (a search for 已整改 items).
+    /// A problem's status is that of its measures' bit set (<see cref="ProblemMasks"/>), or its stated
     /// status while it has no measure. Values are enum numbers and ids, written into the SQL as numbers. Null when the
     /// kind has no such column (reports: their status is their measure's) or no filter is set; the loaded rows are
     /// filtered again either way (<see cref="LoadChunkAsync"/>).

@@ -31,4 +31,17 @@ public class SearchPassesTests
     [Fact]
     public void Passes_WithoutAWindow_ReadTheWholeTableDirectly() =>
         Assert.Equal([(false, long.MaxValue, 0L)], TextSearch.Passes(null, 5000, slices: true));
+
+    /// <summary>
+    /// The searched text of each kind is the expression existing databases built their indexes on (PostgreSQL trigram,
+    /// characters and pairs indexes; SQLite's search triggers): a different text would leave those indexes unused.
+    /// </summary>
+    [Fact]
+    public void Sources_AreTheIndexedExpressions()
+    {
+        Assert.Equal(("Problems", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Description\",''))"), TextSearch.Sources[SearchKind.Problem]);
+        Assert.Equal(("Measures", "(coalesce(\"Text\",'') || ' ' || coalesce(\"Progress\",''))"), TextSearch.Sources[SearchKind.Measure]);
+        Assert.Equal(("ProgressReports", "(coalesce(\"Done\",'') || ' ' || coalesce(\"NextStep\",''))"), TextSearch.Sources[SearchKind.Report]);
+        Assert.Equal(("Rules", "(coalesce(\"Title\",'') || ' ' || coalesce(\"Reference\",''))"), TextSearch.Sources[SearchKind.Rule]);
+    }
 }
