@@ -131,8 +131,9 @@ public static class TextSearch
             if (kind == SearchKind.Measure) parts.Add($"\"Status\" = {s}");
             else
             {
+                // Without measures: the stated status, or the status rules' default when none is stated.
                 var masks = ProblemMasksOf(status);
-                var stated = $"(\"{ProblemMasks.Column}\" = 0 AND COALESCE(\"StatedStatus\", 0) = {s})";
+                var stated = $"(\"{ProblemMasks.Column}\" = 0 AND COALESCE(\"StatedStatus\", {(int)StatusRules.ProblemStatus(null, [])}) = {s})";
                 parts.Add(masks.Length == 0 ? stated : $"(\"{ProblemMasks.Column}\" IN ({string.Join(",", masks)}) OR {stated})");
             }
         }
@@ -142,7 +143,7 @@ public static class TextSearch
     /// <summary>The bit sets of measure statuses (not empty) that make a problem's status <paramref name="status"/>.</summary>
     internal static int[] ProblemMasksOf(MeasureStatus status) =>
         [.. Enumerable.Range(1, (1 << Enum.GetValues<MeasureStatus>().Length) - 1)
-            .Where(m => StatusRules.DeriveProblemStatus([.. GetRoundFigures.StatusesOf(m)]) == status)];
+            .Where(m => StatusRules.ProblemStatus(null, [.. GetRoundFigures.StatusesOf(m)]) == status)];
 
     /// <summary>
     /// Reads the matches of one kind newest first, a page at a time (ids below the last one read): first in the window
@@ -248,26 +249,16 @@ public static class TextSearch
     internal static Task<List<long>> ReadIdsAsync(RectifyDb db, string sql, Action<DbCommand> bind, CancellationToken ct) =>
         ReadAsync(db, sql, bind, r => Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), ct);
 
-    /// <summary>Runs raw SQL on the context's connection and reads one value per row.</summary>
+    /// <summary>Runs raw SQL on the context's connection, which <see cref="RunAsync"/> holds open, and reads one value per row.</summary>
     internal static async Task<List<T>> ReadAsync<T>(RectifyDb db, string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, CancellationToken ct)
     {
-        var conn = db.Database.GetDbConnection();
-        var close = conn.State != System.Data.ConnectionState.Open;
-        if (close) await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var cmd = conn.CreateCommand();
-            cmd.CommandText = sql;
-            bind(cmd);
-            var list = new List<T>();
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) list.Add(read(r));
-            return list;
-        }
-        finally
-        {
-            if (close) await db.Database.CloseConnectionAsync();
-        }
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = sql;
+        bind(cmd);
+        var list = new List<T>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(read(r));
+        return list;
     }
 
     /// <summary>Whether a term has letters with an upper and a lower case (Chinese has none: a plain substring test is enough and cheaper).</summary>
