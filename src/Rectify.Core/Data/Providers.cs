@@ -63,13 +63,37 @@ public sealed record DatabaseLocation(string Provider, string ConnectionString)
         value = value?.Trim();
         if (string.IsNullOrEmpty(value)) value = DefaultSqlitePath;
         if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-            return new("postgresql", FromUri(new Uri(value)));
+            return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Host.Length > 0
+                ? new("postgresql", FromUri(uri))
+                : throw new DomainRuleException("数据库地址无效：应形如 postgres://用户名:密码@主机:端口/库名。", "db");
         if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase) || value.Contains("Server=", StringComparison.OrdinalIgnoreCase))
-            return new("postgresql", value);
+            return new("postgresql", CheckedPostgres(value));
         var path = value.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase)
             ? new SqliteConnectionStringBuilder(value).DataSource : value;
         var full = Path.GetFullPath(path);
         return new("sqlite", new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString());
+    }
+
+    /// <summary>
+    /// A PostgreSQL connection string every keyword of which Npgsql accepts; otherwise a message that names the keyword
+    /// (never the value: it may be the password).
+    /// </summary>
+    static string CheckedPostgres(string value)
+    {
+        const string Shape = "PostgreSQL 连接串应形如 Host=主机;Port=5432;Username=用户名;Password=密码;Database=库名。";
+        var given = new System.Data.Common.DbConnectionStringBuilder();
+        try { given.ConnectionString = value; }
+        catch (ArgumentException) { throw new DomainRuleException("数据库连接串格式错误（键=值，以分号分隔）。" + Shape, "db"); }
+        var b = new Npgsql.NpgsqlConnectionStringBuilder();
+        foreach (string key in given.Keys)
+        {
+            try { b[key] = given[key]; }
+            catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
+            {
+                throw new DomainRuleException($"数据库连接串中的“{key}”无法识别或取值无效。" + Shape, "db");
+            }
+        }
+        return value;
     }
 
     /// <summary>Connections one app server opens at most when the connection string does not say (Maximum Pool Size).</summary>

@@ -25,4 +25,17 @@ public class DatabaseLocationTests
         var location = DatabaseLocation.Parse("data/test.db");
         Assert.Equal(location.ConnectionString, location.ContextConnectionString);
     }
+
+    [Theory]
+    [InlineData("postgresql:Host=127.0.0.1;Username=app;Password=secret1;Database=r", "postgresql:host")]
+    [InlineData("Host=127.0.0.1;Port=abc;Password=secret1", "port")]
+    [InlineData("Host=127.0.0.1;Password=\"secret1", "格式错误")]
+    [InlineData("postgres://app:secret1@/rectify", "postgres://")]
+    public void A_connection_string_Npgsql_refuses_is_named_in_Chinese_without_its_password(string db, string named)
+    {
+        var e = Assert.Throws<DomainRuleException>(() => DatabaseLocation.Parse(db));
+        Assert.Contains(named, e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("数据库", e.Message);
+        Assert.DoesNotContain("secret1", e.Message);
+    }
 }
