@@ -53,15 +53,15 @@ public static class GetRoundFigures
     /// <summary>One distinct status among a problem's measures.</summary>
     public sealed record MeasureRow(long ProblemId, MeasureStatus Status);
 
-    /// <summary>A problem's unit, inspection, stated status and the bit set of its measures' statuses (<see cref="ProblemMasks"/>).</summary>
-    public sealed record MaskRow(long UnitId, long InspectionId, int? StatedStatus, int Mask);
+    /// <summary>A counter of <see cref="ProblemCounts"/>: how many problems of an inspection have this bit set of measure statuses (and stated status).</summary>
+    public sealed record CountRow(long InspectionId, long UnitId, int Mask, int Stated, int Count);
 
     /// <summary>
     /// The figures without the problem lists behind them (<see cref="RoundFiguresReport.Unfinished"/> and
     /// <see cref="RoundFiguresReport.BasicallyCompleted"/> are empty): what the figures endpoints serve. For the current
-    /// state the database groups the problems down to one row per (unit, set of distinct measure statuses of a problem,
-    /// kept per problem by triggers: <see cref="ProblemMasks"/>) — a few thousand rows for a province instead of one per
-    /// problem — and <see cref="StatusRules"/> turns each set into the problem status, exactly as for a list of statuses
+    /// state the database sums its counters of problems per (inspection, set of distinct measure statuses of a problem),
+    /// kept by triggers (<see cref="ProblemCounts"/>, <see cref="ProblemMasks"/>), down to one row per (unit, set) — a
+    /// few thousand rows for a province, whatever the number of problems — and <see cref="StatusRules"/> turns each set into the problem status, exactly as for a list of statuses
     /// (a problem's status depends only on which statuses its measures have). As of a past date it is
     /// <see cref="RunAsync"/> without the lists.
     /// </summary>
@@ -74,15 +74,16 @@ public static class GetRoundFigures
             ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct) : null;
         var inspections = Inspections(db, q);
         var inspectionIds = inspections.Select(i => i.Id);
-        // Problems counted per (unit, bit set of their measures' statuses), the bit set kept by the database's triggers
-        // (ProblemMasks); a problem without measures (0) keeps the status stated for it, or none: not started.
-        var groups = await db.Database.SqlQueryRaw<MaskRow>(
-                $"SELECT \"UnitId\", \"InspectionId\", \"StatedStatus\", \"{ProblemMasks.Column}\" AS \"Mask\" FROM \"Problems\"")
-            .Where(p => inspectionIds.Contains(p.InspectionId))
+        // Problems counted per (unit, bit set of their measures' statuses), kept per inspection by the database's
+        // triggers (ProblemCounts, over the bit sets of ProblemMasks); a problem without measures (bit set 0) keeps the
+        // status stated for it, or none: not started.
+        var groups = await db.Database.SqlQueryRaw<CountRow>(
+                $"SELECT \"InspectionId\", \"UnitId\", \"Mask\", \"Stated\", \"Count\" FROM \"{ProblemCounts.Table}\"")
+            .Where(c => inspectionIds.Contains(c.InspectionId))
             // Raw SQL has no query filter: the caller's scope again, not only through the (scoped) inspections.
-            .Where(p => db.Scope.All || db.Scope.UnitIds.Contains(p.UnitId))
-            .GroupBy(p => new { p.UnitId, p.Mask, Stated = p.Mask == 0 ? p.StatedStatus : null })
-            .Select(g => new { g.Key.UnitId, g.Key.Mask, g.Key.Stated, Count = g.Count() })
+            .Where(c => db.Scope.All || db.Scope.UnitIds.Contains(c.UnitId))
+            .GroupBy(c => new { c.UnitId, c.Mask, c.Stated })
+            .Select(g => new { g.Key.UnitId, g.Key.Mask, g.Key.Stated, Count = g.Sum(c => c.Count) })
             .ToListAsync(ct);
         var unitIds = await inspections.Select(i => i.UnitId).Distinct().ToListAsync(ct);
 
@@ -92,7 +93,7 @@ public static class GetRoundFigures
         foreach (var g in groups)
         {
             MeasureStatus status;
-            if (g.Mask == 0) status = StatusRules.ProblemStatus((MeasureStatus?)g.Stated, []);
+            if (g.Mask == 0) status = StatusRules.ProblemStatus(g.Stated == ProblemCounts.NoStated ? null : (MeasureStatus)g.Stated, []);
             else if (!derived.TryGetValue(g.Mask, out status)) derived[g.Mask] = status = StatusRules.DeriveProblemStatus(StatusesOf(g.Mask));
             if (!statuses.TryGetValue(g.UnitId, out var list)) statuses[g.UnitId] = list = [];
             list.Add((status, g.Count));

@@ -187,20 +187,45 @@ public class RoundFiguresTests
 
     /// <summary>
     /// Every problem's stored bit set of measure statuses (kept by the database's triggers) equals the one computed here
-    /// from its measures: bit 1 &lt;&lt; status for each status present, 0 without measures.
+    /// from its measures: bit 1 &lt;&lt; status for each status present, 0 without measures; and the counters of problems
+    /// per (inspection, unit, bit set, stated status), also kept by triggers, equal those counted from the problems
+    /// (and no key is left at 0).
     /// </summary>
-    internal static async Task AssertMasksMatchMeasuresAsync(RectifyDb db)
+    internal static async Task AssertFigureCountersMatchAsync(RectifyDb db)
+    {
+        await AssertMasksMatchMeasuresAsync(db);
+        var counted = await db.Problems.IgnoreQueryFilters()
+            .Select(p => new { p.InspectionId, p.UnitId, p.Id, p.StatedStatus }).ToListAsync();
+        var masks = await ReadPairsAsync<long>(db, MasksSql);
+        var expected = counted
+            .GroupBy(p => (p.InspectionId, p.UnitId, Mask: masks[p.Id], Stated: masks[p.Id] == 0 && p.StatedStatus is { } s ? (int)s : ProblemCounts.NoStated))
+            .ToDictionary(g => $"{g.Key.InspectionId}/{g.Key.UnitId}/{g.Key.Mask}/{g.Key.Stated}", g => (long)g.Count());
+        var stored = await ReadPairsAsync<string>(db,
+            $"SELECT CAST(\"InspectionId\" AS TEXT) || '/' || CAST(\"UnitId\" AS TEXT) || '/' || CAST(\"Mask\" AS TEXT) || '/' || CAST(\"Stated\" AS TEXT), \"Count\" FROM \"{ProblemCounts.Table}\"");
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), stored.OrderBy(e => e.Key, StringComparer.Ordinal));
+    }
+
+    static readonly string MasksSql = $"SELECT \"Id\", \"{ProblemMasks.Column}\" FROM \"Problems\"";
+
+    /// <summary>Rows of (key, number) read by plain SQL (columns outside the EF model).</summary>
+    static async Task<Dictionary<TKey, long>> ReadPairsAsync<TKey>(RectifyDb db, string sql) where TKey : notnull
+    {
+        var pairs = new Dictionary<TKey, long>();
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = sql;
+        if (cmd.Connection!.State != System.Data.ConnectionState.Open) await cmd.Connection.OpenAsync();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) pairs[(TKey)Convert.ChangeType(r.GetValue(0), typeof(TKey))] = Convert.ToInt64(r.GetValue(1));
+        return pairs;
+    }
+
+    static async Task AssertMasksMatchMeasuresAsync(RectifyDb db)
     {
         var expected = new Dictionary<long, int>();
         foreach (var p in await db.Problems.IgnoreQueryFilters().Select(p => p.Id).ToListAsync()) expected[p] = 0;
         foreach (var m in await db.Measures.IgnoreQueryFilters().Select(m => new { m.ProblemId, m.Status }).ToListAsync())
             expected[m.ProblemId] |= 1 << (int)m.Status;
-        var stored = new Dictionary<long, int>();
-        await using var cmd = db.Database.GetDbConnection().CreateCommand();
-        cmd.CommandText = $"SELECT \"Id\", \"{ProblemMasks.Column}\" FROM \"Problems\"";
-        if (cmd.Connection!.State != System.Data.ConnectionState.Open) await cmd.Connection.OpenAsync();
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) stored[r.GetInt64(0)] = Convert.ToInt32(r.GetValue(1));
+        var stored = await ReadPairsAsync<long>(db, MasksSql);
         Assert.NotEmpty(expected);
         var wrong = expected.Where(e => stored.GetValueOrDefault(e.Key, -1) != e.Value).Take(5)
             .Select(e => $"problem {e.Key}: stored {stored.GetValueOrDefault(e.Key, -1)}, measures give {e.Value}").ToList();
@@ -213,7 +238,7 @@ public class RoundFiguresTests
         await using var app = await TestApp.StartAsync(provider);
         var w = await app.SeedWorldAsync();
         var round = await GenerateHistoryAsync(app, w);
-        await using (var db = app.Open()) await AssertMasksMatchMeasuresAsync(db);
+        await using (var db = app.Open()) await AssertFigureCountersMatchAsync(db);
 
         await using (var db = Database.Open(app.Db, clock: app.Clock))
         {
@@ -233,10 +258,19 @@ public class RoundFiguresTests
             await db.SaveChangesAsync();
             problems[3].Measures.Add(new Measure { InspectionId = problems[3].InspectionId, UnitId = problems[3].UnitId, Ordinal = 9, Text = "补充措施", Status = MeasureStatus.PendingClosure });
             await db.SaveChangesAsync();
+            // Writes to the problems themselves (the counters per inspection): a problem with its measures deleted, one
+            // added without measures, the stated status of one without measures changed, a title edited (no key change).
+            var last = await db.Problems.Include(p => p.Measures).Where(p => p.InspectionId == round.InspectionIds[1]).OrderBy(p => p.Id).LastAsync();
+            db.Problems.Remove(last);
+            await db.SaveChangesAsync();
+            db.Problems.Add(new Problem { CategoryId = problems[0].CategoryId, InspectionId = problems[0].InspectionId, UnitId = problems[0].UnitId, Ordinal = 99, Title = "新增问题" });
+            problems[2].StatedStatus = MeasureStatus.BasicallyRectified;
+            problems[0].Title += "（已修改）";
+            await db.SaveChangesAsync();
         }
-        await using (var db = app.Open()) await AssertMasksMatchMeasuresAsync(db);
+        await using (var db = app.Open()) await AssertFigureCountersMatchAsync(db);
 
-        // The figures read those bit sets: they still equal the plain SQL over the measures.
+        // The figures read the counters of those bit sets: they still equal the plain SQL over the measures.
         var office = await app.ClientFor("office");
         await using (var db = app.Open())
         {
@@ -278,6 +312,7 @@ public class RoundFiguresTests
         Assert.True((await office.DeleteAsync($"/api/inspections/{gone}?version={version}")).IsSuccessStatusCode);
 
         await using var ctx = app.Open();
+        await AssertFigureCountersMatchAsync(ctx);
         var conn = ctx.Database.GetDbConnection();
         var pg = provider == "postgresql";
         Assert.Equal(150, (await SqlNow(conn, round.RoundId)).Count);
