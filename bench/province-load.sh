@@ -5,12 +5,14 @@
 #   fresh Idempotency-Key each) for REPORT_SECONDS, the server's peak working set, and the raw SQL of the hot queries.
 # Usage: bench/province-load.sh sqlite FILE | postgresql CONNSTRING        (prints Markdown to stdout)
 # Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post", any subset, or
-#   "search") WORK (keep logs there) RECTIFY_BIN (the server to measure, default this checkout's Release build)
+#   "search", "mixed") WORK (keep logs there) RECTIFY_BIN (the server to measure, default this checkout's Release build)
 #   SEARCH_TERMS (query strings for the search phase, default bench/search-terms.txt) REPORT_RATE (800: the offered
 #   rate of the second POST run, open loop)
 # PHASES=search: full-text search over the query list (distinct terms of 1–8 characters, some with kind/status
 #   filters) with the result cache off (every request computed: the cold case), then on (repeated queries), and similar
 #   problems of 100 problems of the round.
+# PHASES=mixed: round figures read over 16 connections (cache on) while REPORT_RATE reports per second are POSTed,
+#   for SECONDS_PER_RUN.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 provider="$1"; db="$2"
@@ -61,7 +63,7 @@ echo
 echo "| endpoint | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 phases="${PHASES:-read cold post}"
-hwm_read=-; hwm_cold=-; hwm_write=-; hwm_search=-; before=0; after=0
+hwm_read=-; hwm_cold=-; hwm_write=-; hwm_search=-; hwm_mixed=-; before=0; after=0
 if [[ $phases == *read* ]]; then
 serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
@@ -98,6 +100,20 @@ secs=$secs_saved
 after=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 hwm_write=$(stop)
 fi
+if [[ $phases == *mixed* ]]; then
+# A Friday afternoon: the office reads the round figures (16 connections, read cache on) while REPORT_RATE (800)
+# reports per second stream in (open loop, as in the POST phase). A report that does not change its measure's status
+# leaves the figures' copy valid (AuditHeads.CurrentStructureAsync); before, every write made the next read compute them.
+serve true
+"$load" --name "POST weekly report (${REPORT_RATE:-800}/s offered) while the figures are read" --url-file "$work/measures.txt" \
+  --post '{"done":"本周推进第{n}项整改","percent":55}' --connections "$conns" --rate "${REPORT_RATE:-800}" --warmup 0 \
+  --token "$token" --seconds "$secs" --markdown > "$work/mixed-post" 2>"$work/err-post" &
+poster=$!
+run "GET round figures, 16 connections, while reports are POSTed (cache on)" --url "$base/api/rounds/$round/figures" --connections 16 --warmup 0
+wait $poster || true
+echo "$(cat "$work/mixed-post") $(la) |"
+hwm_mixed=$(stop)
+fi
 if [[ $phases == *search* ]]; then
 sed "/^$/d; s|^|$base/api/search?|" "${SEARCH_TERMS:-$here/bench/search-terms.txt}" > "$work/search.txt"
 nq=$(wc -l < "$work/search.txt")
@@ -116,7 +132,7 @@ run "GET similar problems (100 problems), cache on" --url-file "$work/similar.tx
 hwm_search="$hwm_search / $(stop)"
 fi
 echo
-echo "Report rows stored during the POST runs (no warm-up: equal to the two rows' requests when nothing acknowledged was lost): $((after - before)). Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, POST run ${hwm_write} MB, search runs ${hwm_search} MB."
+echo "Report rows stored during the POST runs (no warm-up: equal to the two rows' requests when nothing acknowledged was lost): $((after - before)). Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, POST run ${hwm_write} MB, search runs ${hwm_search} MB, mixed run ${hwm_mixed} MB."
 head -c 300 "$work/err" | sed 's/^/Last load-client error: /' || true
 
 # Raw SQL of the hot queries through the database's own client (median of 5, client start-up included for sqlite3).

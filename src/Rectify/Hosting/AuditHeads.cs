@@ -24,6 +24,7 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
     readonly ConcurrentDictionary<long, long> _units = new();
     readonly SemaphoreSlim _gate = new(1, 1);
     long _global = -1;
+    long _structure = -1;
     long _generation;
     long _refreshedCommits = -1;
     long _refreshedAt;
@@ -42,6 +43,25 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
     {
         await EnsureCurrentAsync(ct);
         return Global;
+    }
+
+    /// <summary>
+    /// Events of these entity types never change what the round figures and the similar-problem lists read (a weekly
+    /// report, an evidence file's record): the bulk of a Friday afternoon's writes. A report that changes its measure's
+    /// status also writes a Measure event, which counts.
+    /// </summary>
+    public static readonly string[] NotInStructure = [nameof(Core.Workflow.ProgressReport), nameof(Core.Workflow.EvidenceFile)];
+
+    /// <summary>
+    /// The newest audit sequence of any event except those of <see cref="NotInStructure"/>, after
+    /// <see cref="EnsureCurrentAsync"/>: the validator of reads that do not read weekly reports or evidence (the round
+    /// figures, similar problems), so that their copies outlive a stream of reports. Equal to the global head after a
+    /// start or a rewound chain.
+    /// </summary>
+    public async ValueTask<long> CurrentStructureAsync(CancellationToken ct)
+    {
+        await EnsureCurrentAsync(ct);
+        return Interlocked.Read(ref _structure);
     }
 
     /// <summary>
@@ -75,9 +95,14 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
             {
                 // First refresh, or the chain was rewound: no unit is known; callers report them as they read them.
                 if (last >= 0) { Interlocked.Increment(ref _generation); _units.Clear(); }
+                Interlocked.Exchange(ref _structure, max);
             }
             else if (max > last)
             {
+                var structure = await db.AuditEvents.AsNoTracking()
+                    .Where(a => a.Sequence > last && a.Sequence <= max && !NotInStructure.Contains(a.EntityType))
+                    .MaxAsync(a => (long?)a.Sequence, CancellationToken.None);
+                if (structure is { } h) Interlocked.Exchange(ref _structure, h);
                 var rows = await db.AuditEvents.AsNoTracking()
                     .Where(a => a.Sequence > last && a.Sequence <= max && a.UnitId != null)
                     .GroupBy(a => a.UnitId!.Value).Select(g => new { Unit = g.Key, Head = g.Max(a => a.Sequence) })

@@ -92,14 +92,16 @@ public static class SupervisionApi
     }
 
     /// <summary>
-    /// Figures computed once per (query, caller's scope) and kept until any audit event is appended (every write
-    /// appends one; the database's head comes from <see cref="AuditHeads"/>); concurrent requests share one computation.
+    /// Figures computed once per (query, caller's scope) and kept until an audit event other than a weekly report's or an
+    /// evidence file's is appended (every write appends one; the head comes from <see cref="AuditHeads.CurrentStructureAsync"/>:
+    /// a stream of reports does not recompute them, a report that changes its measure's status does); concurrent
+    /// requests share one computation.
     /// As-of dates are keyed like any other query. The figures alone are grouped in SQL
     /// (<see cref="GetRoundFigures.FiguresAsync"/>); the problem lists behind them (<c>withItems</c>) need every problem.
     /// </summary>
     static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, bool withItems, CancellationToken ct)
     {
-        var head = await heads.CurrentGlobalAsync(ct);
+        var head = await heads.CurrentStructureAsync(ct);
         var units = q.UnitIds is { Count: > 0 } u ? string.Join(',', u.Order()) : "";
         var key = $"{(withItems ? "figure-items" : "figures")}|{q.RoundId}|{q.Year}|{q.AsOf:yyyy-MM-dd}|{units}|{ReadCache.ScopeKey(db.Scope)}";
         return await cache.GetAsync(key, head, async () =>
@@ -138,13 +140,14 @@ public static class SupervisionApi
         return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), withItems: true, ct));
     }
 
-    /// <summary>Kept per (problem, take, caller's scope) until any audit event is appended, like the search.</summary>
+    /// <summary>Kept per (problem, take, caller's scope) until an audit event other than a weekly report's or an evidence
+    /// file's is appended, like the figures (the comparison reads problems, not reports).</summary>
     static async Task<IResult> Similar(long id, int? take, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("举一反三比对仅供巡察办查看。");
         if (take is < 1 or > 100) return Guard.Invalid("take", "take 须在 1–100 之间。");
-        var head = await heads.CurrentGlobalAsync(ct);
+        var head = await heads.CurrentStructureAsync(ct);
         var cached = await cache.GetAsync($"similar|{id}|{take ?? 10}|{ReadCache.ScopeKey(db.Scope)}", head, async () =>
         {
             var similar = await ProblemSimilarity.SimilarAsync(db, id, take ?? 10, CancellationToken.None);

@@ -96,6 +96,60 @@ public class ReadCacheTests
         Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(foreign)).StatusCode);
     }
 
+    /// <summary>Figures as the office's browser asks for them again: with the ETag it holds.</summary>
+    static async Task<HttpResponseMessage> GetIfNoneMatch(HttpClient client, string url, System.Net.Http.Headers.EntityTagHeaderValue etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.IfNoneMatch.Add(etag);
+        return await client.SendAsync(request);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Figures_copy_outlives_weekly_reports_but_not_a_status_change(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var w = await app.SeedWorldAsync();
+        var office = await app.ClientFor("office");
+        var editor = await app.ClientFor("unit_admin-a");
+        var url = $"/api/rounds/{w.A.RoundId}/figures";
+        async Task<string> StatusOf(long measure) => (await HttpAssert.Ok<JsonElement>(await editor.GetAsync($"/api/measures/{measure}"))).GetProperty("status").GetString()!;
+        async Task SetStatus(string status)
+        {
+            var m = await HttpAssert.Ok<JsonElement>(await editor.GetAsync($"/api/measures/{w.A.MeasureId}"));
+            Assert.Equal(HttpStatusCode.OK, (await editor.PutJson($"/api/measures/{w.A.MeasureId}", new { status, version = m.GetProperty("version").GetInt32() })).StatusCode);
+        }
+        var first = await office.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag!;
+
+        // Weekly reports on a measure under way: nothing the figures read changes, so the copy (and its ETag, which
+        // carries the head it was computed at) is kept: the browser asking again gets 304.
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Created, (await editor.PostJson($"/api/measures/{w.A.MeasureId}/reports", new { done = $"第{i + 1}次推进", percent = 40 + i })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatch(office, url, etag)).StatusCode);
+
+        // A report on a measure not yet started starts it: a status change, so the figures are computed again.
+        var added = await HttpAssert.Ok<JsonElement>(await editor.PostJson($"/api/problems/{w.A.ProblemId}/measures", new { text = "补充整改措施" }));
+        var newMeasure = added.GetProperty("id").GetInt64();
+        var stopped = await office.GetAsync(url);
+        Assert.NotEqual(etag, stopped.Headers.ETag);
+        etag = stopped.Headers.ETag!;
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatch(office, url, etag)).StatusCode);
+        Assert.Equal("not_started", await StatusOf(newMeasure));
+        Assert.Equal(HttpStatusCode.Created, (await editor.PostJson($"/api/measures/{newMeasure}/reports", new { done = "启动整改", percent = 10 })).StatusCode);
+        Assert.Equal("in_progress", await StatusOf(newMeasure));
+        var after = await GetIfNoneMatch(office, url, etag);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.NotEqual(etag, after.Headers.ETag);
+
+        // And a change of a figure shows at once (both measures done: the problem completed).
+        await SetStatus("rectified_ongoing");
+        var m2 = await HttpAssert.Ok<JsonElement>(await editor.GetAsync($"/api/measures/{newMeasure}"));
+        Assert.Equal(HttpStatusCode.OK, (await editor.PutJson($"/api/measures/{newMeasure}", new { status = "rectified_ongoing", version = m2.GetProperty("version").GetInt32() })).StatusCode);
+        var done = await HttpAssert.Ok<JsonElement>(await GetIfNoneMatch(office, url, after.Headers.ETag!));
+        Assert.Equal(1, done.GetProperty("figures").GetProperty("completed").GetInt32());
+    }
+
     [Theory, MemberData(nameof(Providers))]
     public async Task Ledger_write_by_a_second_app_server_is_visible_within_the_configured_bound(string provider)
     {
