@@ -3,16 +3,18 @@ namespace Rectify.Core.Data;
 /// <summary>
 /// The table <c>"ProblemCounts"</c>: how many problems each inspection has per (unit, bit set of their measures'
 /// statuses <see cref="ProblemMasks"/>, stated status while that set is empty), kept by triggers on "Problems"
-/// (migration <c>FigureCounts</c>). The round-wide figures sum these few rows per inspection instead of grouping the
-/// round's problems, so their cost follows the number of inspections, not of problems (issue 8's incremental counters).
+/// (migration <c>FigureCounts</c>). The round-wide figures sum these rows instead of grouping the round's problems
+/// (issue 8's incremental counters): at most one row per (inspection, bit set), read from a narrow table — at province
+/// size 48 730 rows for 80 000 problems (the generated statuses are varied), fewer where most problems are done.
 /// <para>Like the bit set, the table is not in the EF model: no code writes it, and it is not in a backup (a restore
 /// inserts the problems, and the triggers count them). Every write to "Problems" goes through the triggers: EF saves,
 /// the masks' own triggers, PostgreSQL COPY (statement triggers with transition tables) and SQLite's bulk load (the
 /// insert trigger is an upsert, which <see cref="Performance.SqliteBulkLoad"/> leaves in place, so it fires per row).
 /// A later SQLite migration that rebuilds "Problems" drops these triggers with the old table: it must run
 /// <see cref="SqliteTriggers"/> again and <see cref="RecomputeAllSql"/>; the figures tests that compare the counters
-/// with the problems fail otherwise. On PostgreSQL every writer holds the audit-chain lock, so counter rows are never
-/// updated by two transactions at once.</para>
+/// with the problems fail otherwise. On PostgreSQL two transactions that change problems of the same inspection wait
+/// for each other on its counter rows (app writers are serialised by the audit-chain lock anyway; the generator and a
+/// restore write their own inspections); the upsert adds to the row it finds, so concurrent writers cannot lose a count.</para>
 /// </summary>
 public static class ProblemCounts
 {

@@ -60,9 +60,9 @@ public static class GetRoundFigures
     /// The figures without the problem lists behind them (<see cref="RoundFiguresReport.Unfinished"/> and
     /// <see cref="RoundFiguresReport.BasicallyCompleted"/> are empty): what the figures endpoints serve. For the current
     /// state the database sums its counters of problems per (inspection, set of distinct measure statuses of a problem),
-    /// kept by triggers (<see cref="ProblemCounts"/>, <see cref="ProblemMasks"/>), down to one row per (unit, set) — a
-    /// few thousand rows for a province, whatever the number of problems — and <see cref="StatusRules"/> turns each set into the problem status, exactly as for a list of statuses
-    /// (a problem's status depends only on which statuses its measures have). As of a past date it is
+    /// kept by triggers (<see cref="ProblemCounts"/>, <see cref="ProblemMasks"/>), down to one row per (unit, set), and
+    /// <see cref="StatusRules"/> turns each set into the problem status, exactly as for a list of statuses (a problem's
+    /// status depends only on which statuses its measures have). As of a past date it is
     /// <see cref="RunAsync"/> without the lists.
     /// </summary>
     public static async Task<RoundFiguresReport> FiguresAsync(RectifyDb db, FigureQuery q, CancellationToken ct = default)

@@ -14,8 +14,8 @@ namespace Rectify.Hosting;
 /// unit): before the next answer after any commit of this process (<see cref="AuditCommits"/>), so a change is visible on
 /// the very next read; and at most <c>Rectify:Perf:AuditHeadsMilliseconds</c> (default 250) after a write by another
 /// process (a second app server on the same PostgreSQL, the CLI). A unit with no event since start is unknown until a
-/// caller reports what it read from the database (<see cref="Observe"/>). A chain that became shorter (a restore)
-/// forgets every unit.
+/// caller reports what it read from the database (<see cref="Observe"/>). A chain that became shorter, or whose event
+/// last seen has another hash (a restore), forgets every unit.
 /// </para>
 /// </summary>
 public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
@@ -25,6 +25,7 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
     readonly SemaphoreSlim _gate = new(1, 1);
     long _global = -1;
     long _structure = -1;
+    string? _lastHash;
     long _generation;
     long _refreshedCommits = -1;
     long _refreshedAt;
@@ -48,9 +49,12 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
     /// <summary>
     /// Events of these entity types never change what the round figures and the similar-problem lists read (a weekly
     /// report, an evidence file's record): the bulk of a Friday afternoon's writes. A report that changes its measure's
-    /// status also writes a Measure event, which counts.
+    /// status also writes a Measure event, which counts. Refused requests (actions "refused:…") change nothing either.
     /// </summary>
     public static readonly string[] NotInStructure = [nameof(Core.Workflow.ProgressReport), nameof(Core.Workflow.EvidenceFile)];
+
+    /// <summary>Actions that record a refused request (<see cref="Core.Workflow.Refusal"/>): nothing was changed.</summary>
+    const string RefusedPrefix = "refused:";
 
     /// <summary>
     /// The newest audit sequence of any event except those of <see cref="NotInStructure"/>, after
@@ -89,18 +93,24 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
             var startedCommits = AuditCommits.Current;
             var startedAt = Environment.TickCount64;
             await using var db = Database.Open(location);
-            var max = await db.AuditEvents.AsNoTracking().MaxAsync(a => (long?)a.Sequence, CancellationToken.None) ?? 0;
+            var head = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence)
+                .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(CancellationToken.None);
+            var max = head?.Sequence ?? 0;
             var last = Global;
-            if (last < 0 || max < last)
+            // The event last seen must still be there, unchanged: a restore (of another history) can replace the chain
+            // with one as long or longer, whose later events would otherwise be read as if they followed ours.
+            var replaced = last > 0 && max >= last && _lastHash != (max == last ? head!.Hash
+                : await db.AuditEvents.AsNoTracking().Where(a => a.Sequence == last).Select(a => a.Hash).FirstOrDefaultAsync(CancellationToken.None));
+            if (last < 0 || max < last || replaced)
             {
-                // First refresh, or the chain was rewound: no unit is known; callers report them as they read them.
+                // First refresh, or the chain was rewound or replaced: no unit is known; callers report them as they read them.
                 if (last >= 0) { Interlocked.Increment(ref _generation); _units.Clear(); }
                 Interlocked.Exchange(ref _structure, max);
             }
             else if (max > last)
             {
                 var structure = await db.AuditEvents.AsNoTracking()
-                    .Where(a => a.Sequence > last && a.Sequence <= max && !NotInStructure.Contains(a.EntityType))
+                    .Where(a => a.Sequence > last && a.Sequence <= max && !NotInStructure.Contains(a.EntityType) && !a.Action.StartsWith(RefusedPrefix))
                     .MaxAsync(a => (long?)a.Sequence, CancellationToken.None);
                 if (structure is { } h) Interlocked.Exchange(ref _structure, h);
                 var rows = await db.AuditEvents.AsNoTracking()
@@ -109,6 +119,7 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
                     .ToListAsync(CancellationToken.None);
                 foreach (var r in rows) _units.AddOrUpdate(r.Unit, r.Head, (_, old) => Math.Max(old, r.Head));
             }
+            _lastHash = head?.Hash;
             Interlocked.Exchange(ref _global, max);
             Interlocked.Exchange(ref _refreshedAt, startedAt);
             Interlocked.Exchange(ref _refreshedCommits, startedCommits);

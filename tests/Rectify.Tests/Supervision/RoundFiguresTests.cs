@@ -264,6 +264,12 @@ public class RoundFiguresTests
             db.Problems.Remove(last);
             await db.SaveChangesAsync();
             db.Problems.Add(new Problem { CategoryId = problems[0].CategoryId, InspectionId = problems[0].InspectionId, UnitId = problems[0].UnitId, Ordinal = 99, Title = "新增问题" });
+            // A problem (with its measures) moved to another unit's inspection: its counter moves with it.
+            var target = await db.Inspections.SingleAsync(i => i.Id == round.InspectionIds[4]);
+            var moving = await db.Problems.Include(p => p.Measures).Where(p => p.InspectionId == round.InspectionIds[3]).OrderBy(p => p.Id).FirstAsync();
+            moving.InspectionId = target.Id;
+            moving.UnitId = target.UnitId;
+            foreach (var m in moving.Measures) { m.InspectionId = target.Id; m.UnitId = target.UnitId; }
             problems[2].StatedStatus = MeasureStatus.BasicallyRectified;
             problems[0].Title += "（已修改）";
             await db.SaveChangesAsync();
