@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -96,6 +97,12 @@ public class ReadCacheTests
         Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(foreign)).StatusCode);
     }
 
+    static async Task<int> AuditCountAsync(TestApp app)
+    {
+        await using var db = app.Open();
+        return await db.AuditEvents.CountAsync();
+    }
+
     /// <summary>Figures as the office's browser asks for them again: with the ETag it holds.</summary>
     static async Task<HttpResponseMessage> GetIfNoneMatch(HttpClient client, string url, System.Net.Http.Headers.EntityTagHeaderValue etag)
     {
@@ -126,6 +133,10 @@ public class ReadCacheTests
         // carries the head it was computed at) is kept: the browser asking again gets 304.
         for (var i = 0; i < 3; i++)
             Assert.Equal(HttpStatusCode.Created, (await editor.PostJson($"/api/measures/{w.A.MeasureId}/reports", new { done = $"第{i + 1}次推进", percent = 40 + i })).StatusCode);
+        // A refused report is recorded (an audit event on the measure) but changes nothing.
+        var auditBefore = await AuditCountAsync(app);
+        await HttpAssert.Problem(await editor.PostJson($"/api/measures/{w.A.MeasureId}/reports", new { done = "下一年的汇报", percent = 50, week = "2099-01-05" }), 400);
+        Assert.True(await AuditCountAsync(app) > auditBefore, "the refusal is in the audit trail");
         Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatch(office, url, etag)).StatusCode);
 
         // A report on a measure not yet started starts it: a status change, so the figures are computed again.
