@@ -34,19 +34,18 @@ public static class ProblemCounts
 
     /// <summary>The table, on both providers: one row per key with problems (a row that falls to 0 is deleted, so the
     /// table is the same however its problems were written — row by row or in bulk).</summary>
-    public static string CreateTableSql(bool postgres) =>
-        $"CREATE TABLE \"{Table}\" (\"InspectionId\" {(postgres ? "bigint" : "INTEGER")} NOT NULL, \"UnitId\" {(postgres ? "bigint" : "INTEGER")} NOT NULL, " +
-        $"\"Mask\" {(postgres ? "integer" : "INTEGER")} NOT NULL, \"Stated\" {(postgres ? "integer" : "INTEGER")} NOT NULL, \"Count\" {(postgres ? "integer" : "INTEGER")} NOT NULL, " +
-        $"PRIMARY KEY ({Keys}));";
+    public static string CreateTableSql(bool postgres)
+    {
+        var (id, number) = postgres ? ("bigint", "integer") : ("INTEGER", "INTEGER");
+        return $"CREATE TABLE \"{Table}\" (\"InspectionId\" {id} NOT NULL, \"UnitId\" {id} NOT NULL, \"Mask\" {number} NOT NULL, " +
+               $"\"Stated\" {number} NOT NULL, \"Count\" {number} NOT NULL, PRIMARY KEY ({Keys}));";
+    }
 
     public const string DropTableSql = $"DROP TABLE IF EXISTS \"{Table}\";";
 
     /// <summary>Counts every problem again (the migration's fill; a repair after a manual edit).</summary>
     public static string RecomputeAllSql =>
         $"DELETE FROM \"{Table}\"; INSERT INTO \"{Table}\" ({Keys}, \"Count\") SELECT {KeyOf("p")}, COUNT(*) FROM \"Problems\" p GROUP BY {KeyOf("p")};";
-
-    /// <summary>The counters computed from the problems, in the table's shape: what the tests compare the table with.</summary>
-    public static string FromProblemsSql => $"SELECT {KeyOf("p")}, COUNT(*) AS \"Count\" FROM \"Problems\" p GROUP BY {KeyOf("p")}";
 
     static readonly string[] TriggerNames = ["ProblemCounts_Problems_ai", "ProblemCounts_Problems_au", "ProblemCounts_Problems_ad"];
 

@@ -88,13 +88,13 @@ public static class GetRoundFigures
         var unitIds = await inspections.Select(i => i.UnitId).Distinct().ToListAsync(ct);
 
         var statuses = new Dictionary<long, List<(MeasureStatus Status, int Count)>>();
-        // At most 256 bit sets: each derived once.
-        var derived = new Dictionary<int, MeasureStatus>();
+        // A few hundred (bit set, stated status) pairs at most: each derived once.
+        var derived = new Dictionary<(int Mask, int Stated), MeasureStatus>();
         foreach (var g in groups)
         {
-            MeasureStatus status;
-            if (g.Mask == 0) status = StatusRules.ProblemStatus(g.Stated == ProblemCounts.NoStated ? null : (MeasureStatus)g.Stated, []);
-            else if (!derived.TryGetValue(g.Mask, out status)) derived[g.Mask] = status = StatusRules.DeriveProblemStatus(StatusesOf(g.Mask));
+            if (!derived.TryGetValue((g.Mask, g.Stated), out var status))
+                derived[(g.Mask, g.Stated)] = status = StatusRules.ProblemStatus(
+                    g.Stated == ProblemCounts.NoStated ? null : (MeasureStatus)g.Stated, [.. StatusesOf(g.Mask)]);
             if (!statuses.TryGetValue(g.UnitId, out var list)) statuses[g.UnitId] = list = [];
             list.Add((status, g.Count));
         }

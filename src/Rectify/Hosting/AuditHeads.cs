@@ -93,14 +93,15 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
             var startedCommits = AuditCommits.Current;
             var startedAt = Environment.TickCount64;
             await using var db = Database.Open(location);
-            var head = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence)
-                .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(CancellationToken.None);
-            var max = head?.Sequence ?? 0;
             var last = Global;
-            // The event last seen must still be there, unchanged: a restore (of another history) can replace the chain
-            // with one as long or longer, whose later events would otherwise be read as if they followed ours.
-            var replaced = last > 0 && max >= last && _lastHash != (max == last ? head!.Hash
-                : await db.AuditEvents.AsNoTracking().Where(a => a.Sequence == last).Select(a => a.Hash).FirstOrDefaultAsync(CancellationToken.None));
+            // One read: the newest event, and the event last seen (a restore of another history can replace the chain
+            // with one as long or longer, whose later events would otherwise be read as if they followed ours).
+            var ends = await db.AuditEvents.AsNoTracking()
+                .Where(a => a.Sequence == last || a.Sequence == db.AuditEvents.Max(x => (long?)x.Sequence))
+                .Select(a => new { a.Sequence, a.Hash }).ToListAsync(CancellationToken.None);
+            var head = ends.MaxBy(e => e.Sequence);
+            var max = head?.Sequence ?? 0;
+            var replaced = last > 0 && max >= last && _lastHash != ends.FirstOrDefault(e => e.Sequence == last)?.Hash;
             if (last < 0 || max < last || replaced)
             {
                 // First refresh, or the chain was rewound or replaced: no unit is known; callers report them as they read them.
@@ -109,15 +110,15 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
             }
             else if (max > last)
             {
-                var structure = await db.AuditEvents.AsNoTracking()
-                    .Where(a => a.Sequence > last && a.Sequence <= max && !NotInStructure.Contains(a.EntityType) && !a.Action.StartsWith(RefusedPrefix))
-                    .MaxAsync(a => (long?)a.Sequence, CancellationToken.None);
-                if (structure is { } h) Interlocked.Exchange(ref _structure, h);
+                // The new events' heads per unit and per kind (structure or not), in one grouped read.
                 var rows = await db.AuditEvents.AsNoTracking()
-                    .Where(a => a.Sequence > last && a.Sequence <= max && a.UnitId != null)
-                    .GroupBy(a => a.UnitId!.Value).Select(g => new { Unit = g.Key, Head = g.Max(a => a.Sequence) })
+                    .Where(a => a.Sequence > last && a.Sequence <= max)
+                    .GroupBy(a => new { a.UnitId, Structure = !NotInStructure.Contains(a.EntityType) && !a.Action.StartsWith(RefusedPrefix) })
+                    .Select(g => new { g.Key.UnitId, g.Key.Structure, Head = g.Max(a => a.Sequence) })
                     .ToListAsync(CancellationToken.None);
-                foreach (var r in rows) _units.AddOrUpdate(r.Unit, r.Head, (_, old) => Math.Max(old, r.Head));
+                if (rows.Where(r => r.Structure).Select(r => (long?)r.Head).Max() is { } structure) Interlocked.Exchange(ref _structure, structure);
+                foreach (var r in rows)
+                    if (r.UnitId is { } unit) _units.AddOrUpdate(unit, r.Head, (_, old) => Math.Max(old, r.Head));
             }
             _lastHash = head?.Hash;
             Interlocked.Exchange(ref _global, max);
