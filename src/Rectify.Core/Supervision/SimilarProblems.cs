@@ -280,8 +280,10 @@ public sealed class ProblemIndex
 
 /// <summary>
 /// 举一反三: similar problems and clusters. The index covers every problem of the database (built with no scope) and
-/// is cached per database; it is rebuilt when the data version (the last audit sequence of a problem or inspection) changes. Results are always
-/// filtered by the caller's scope.
+/// is cached per database; it is rebuilt when the caller's <c>version</c> changes: the newest audit sequence of an event
+/// of a problem or an inspection (a change of text, unit or round), which the server keeps in memory
+/// (<c>AuditHeads.CurrentProblemsAsync</c>) — asked of the database, it walked the audit trail back to the last problem
+/// edit behind millions of weekly reports' events. Results are always filtered by the caller's scope.
 /// </summary>
 public static class ProblemSimilarity
 {
@@ -291,12 +293,10 @@ public static class ProblemSimilarity
     /// <summary>Default cut for clusters: cosine similarity of two reworded statements of the same problem.</summary>
     public const double ClusterThreshold = 0.35;
 
-    public static async Task<ProblemIndex> IndexAsync(RectifyDb db, CancellationToken ct = default)
+    /// <summary>The index of every problem, built anew when <paramref name="version"/> is not the one it was built at.</summary>
+    public static async Task<ProblemIndex> IndexAsync(RectifyDb db, long version, CancellationToken ct = default)
     {
         var key = db.DatabaseKey;
-        // The data version: the last audit event of a problem or an inspection (a change of text, unit or round).
-        var version = await db.AuditEvents.Where(a => a.EntityType == nameof(Ledger.Problem) || a.EntityType == nameof(Ledger.Inspection))
-            .MaxAsync(a => (long?)a.Sequence, ct) ?? 0;
         if (Cache.TryGetValue(key, out var hit) && hit.Version == version) return hit.Index;
         await Building.WaitAsync(ct);
         try
@@ -313,18 +313,18 @@ public static class ProblemSimilarity
         finally { Building.Release(); }
     }
 
-    public static async Task<IReadOnlyList<SimilarProblem>> SimilarAsync(RectifyDb db, long problemId, int take = 10, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<SimilarProblem>> SimilarAsync(RectifyDb db, long version, long problemId, int take = 10, CancellationToken ct = default)
     {
-        var index = await IndexAsync(db, ct);
+        var index = await IndexAsync(db, version, ct);
         return index.Similar(problemId, take, p => db.Scope.CanSeeUnit(p.UnitId));
     }
 
-    public static async Task<IReadOnlyList<ProblemCluster>> ClustersAsync(RectifyDb db, long roundId, double threshold = ClusterThreshold, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<ProblemCluster>> ClustersAsync(RectifyDb db, long version, long roundId, double threshold = ClusterThreshold, CancellationToken ct = default)
     {
         // Problems of the round inside the caller's scope (query filter).
         var ids = await db.Problems.AsNoTracking()
             .Where(p => db.Inspections.Any(i => i.Id == p.InspectionId && i.RoundId == roundId)).Select(p => p.Id).ToListAsync(ct);
-        var index = await IndexAsync(db, ct);
+        var index = await IndexAsync(db, version, ct);
         return index.Clusters(ids, threshold);
     }
 }

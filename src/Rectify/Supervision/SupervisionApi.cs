@@ -150,18 +150,18 @@ public static class SupervisionApi
         var head = await heads.CurrentStructureAsync(ct);
         var cached = await cache.GetAsync($"similar|{id}|{take ?? 10}|{ReadCache.ScopeKey(db.Scope)}", head, async () =>
         {
-            var similar = await ProblemSimilarity.SimilarAsync(db, id, take ?? 10, CancellationToken.None);
+            var similar = await ProblemSimilarity.SimilarAsync(db, await heads.CurrentProblemsAsync(CancellationToken.None), id, take ?? 10, CancellationToken.None);
             return ((IReadOnlyList<SimilarProblem>, object)?)(similar, similar);
         });
         return ReadCache.Json(cached!);
     }
 
-    static async Task<IResult> Clusters(long id, double? threshold, RectifyDb db, CancellationToken ct)
+    static async Task<IResult> Clusters(long id, double? threshold, RectifyDb db, AuditHeads heads, CancellationToken ct)
     {
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("共性问题分组仅供巡察办查看。");
         if (threshold is <= 0 or > 1) return Guard.Invalid("threshold", "相似度阈值须在 0–1 之间。");
-        return TypedResults.Ok(await ProblemSimilarity.ClustersAsync(db, id, threshold ?? ProblemSimilarity.ClusterThreshold, ct));
+        return TypedResults.Ok(await ProblemSimilarity.ClustersAsync(db, await heads.CurrentProblemsAsync(ct), id, threshold ?? ProblemSimilarity.ClusterThreshold, ct));
     }
 
     static async Task<IResult> CarryOverRound(long id, CarryOverRequest req, RectifyDb db, CancellationToken ct)
