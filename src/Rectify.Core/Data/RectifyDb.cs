@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Rectify.Core.Access;
 using Rectify.Core.Audit;
 using Rectify.Core.Ledger;
@@ -364,7 +365,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         _ => "updated",
     };
 
-    static long? UnitOf(object entity) => entity switch
+    internal static long? UnitOf(object entity) => entity switch
     {
         IUnitOwned o => o.UnitId,
         Organisation o => o.OwningUnitId,
@@ -374,16 +375,18 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     static readonly HashSet<string> Secret = [nameof(User.PasswordHash), nameof(User.SecurityStamp), nameof(ApiToken.TokenHash)];
     static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    static string Snapshot(EntityEntry e, bool original)
+    static string Snapshot(EntityEntry e, bool original) =>
+        Snapshot(e.Properties.Select(p => (p.Metadata, original ? p.OriginalValue : p.CurrentValue)));
+
+    /// <summary>
+    /// The audit picture of a row: its properties by name, in name order, as JSON — secrets left out, and file contents
+    /// (kept once, in their row; the audit keeps their SHA-256 and size). The bulk generator's trail uses it too.
+    /// </summary>
+    internal static string Snapshot(IEnumerable<(IProperty Property, object? Value)> properties)
     {
         var values = new SortedDictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var p in e.Properties)
-        {
-            if (Secret.Contains(p.Metadata.Name)) continue;
-            // File contents are kept once, in their row; the audit keeps their SHA-256 and size.
-            if (p.Metadata.ClrType == typeof(byte[])) continue;
-            values[p.Metadata.Name] = original ? p.OriginalValue : p.CurrentValue;
-        }
+        foreach (var (p, value) in properties)
+            if (!Secret.Contains(p.Name) && p.ClrType != typeof(byte[])) values[p.Name] = value;
         return JsonSerializer.Serialize(values, AuditJson);
     }
 }

@@ -22,8 +22,9 @@ public sealed record GeneratedProvince(long OfficeId, long RoundId, long FirstIn
 /// Fills a database with a realistic province for benchmarks: one office and round, units with departments and
 /// people, one inspection per unit with categories, problems (texts from <see cref="RoundGenerator.Text"/>) and measures
 /// in varied statuses, weekly progress reports, closure requests with evidence metadata (no content), rules and outcome
-/// figures. Rows are bulk-written with generator-assigned ids (<see cref="BulkWriter"/>), not through SaveChanges; one
-/// audit event records the generation, so the audit chain stays valid. On SQLite the load drops the loaded tables'
+/// figures. Rows are bulk-written with generator-assigned ids (<see cref="BulkWriter"/>), not through SaveChanges, each
+/// with the "created" audit event SaveChanges would have appended (<see cref="GeneratedTrail"/>), and one more event
+/// records the generation; the audit chain stays valid. On SQLite the load drops the loaded tables'
 /// indexes and full-text triggers and redoes their work once at the end (<see cref="SqliteBulkLoad"/>); with
 /// <paramref name="rowByRow"/> it writes one INSERT per row with indexes and triggers in place instead (the reference
 /// the bulk path is tested against).
@@ -81,13 +82,17 @@ public sealed class ProvinceGenerator(RectifyDb db, TimeProvider clock, bool row
                     probId = await w.NextIdAsync<Problem>(ct), measId = await w.NextIdAsync<Measure>(ct), repId = await w.NextIdAsync<ProgressReport>(ct),
                     reqId = await w.NextIdAsync<ClosureRequest>(ct), fileId = await w.NextIdAsync<EvidenceFile>(ct), ruleId = await w.NextIdAsync<RuleDocument>(ct),
                     figId = await w.NextIdAsync<OutcomeFigure>(ct);
+                // The whole load appends to the audit chain: hold its lock from the head read to the commit.
+                await db.LockAuditChainAsync(ct);
+                db.ChainLocked = true;
+                var trail = await GeneratedTrail.StartAsync(db, w, now, ct);
                 if (sqliteLoad is not null)
                     await sqliteLoad.DropAsync(new Dictionary<string, long>
                     {
                         [TableOf<Organisation>()] = orgId, [TableOf<Person>()] = personId, [TableOf<InspectionRound>()] = roundId, [TableOf<Inspection>()] = inspId,
                         [TableOf<FeedbackDocument>()] = docId, [TableOf<Category>()] = catId, [TableOf<Problem>()] = probId, [TableOf<Measure>()] = measId,
                         [TableOf<ProgressReport>()] = repId, [TableOf<ClosureRequest>()] = reqId, [TableOf<EvidenceFile>()] = fileId, [TableOf<RuleDocument>()] = ruleId,
-                        [TableOf<OutcomeFigure>()] = figId,
+                        [TableOf<OutcomeFigure>()] = figId, [TableOf<Audit.AuditEvent>()] = trail.NextId,
                     }, ct);
                 var authorId = await db.Users.IgnoreQueryFilters().OrderBy(u => u.Id).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct) ?? 0;
 
@@ -99,8 +104,11 @@ public sealed class ProvinceGenerator(RectifyDb db, TimeProvider clock, bool row
                     Start = feedback.AddMonths(-3), End = feedback,
                 };
                 await w.WriteAsync([round], ct);
+                await trail.WriteAsync([office], ct);
+                await trail.WriteAsync([round], ct);
                 Count("organisations", 1);
                 Count("rounds", 1);
+                Count("audit_events", 2);
                 var firstInspection = inspId;
 
                 for (int batchStart = 0; batchStart < size.Units; batchStart += UnitsPerBatch)
@@ -216,12 +224,18 @@ public sealed class ProvinceGenerator(RectifyDb db, TimeProvider clock, bool row
                     Count("organisations", orgs.Count); Count("people", people.Count); Count("inspections", inspections.Count); Count("feedback_documents", docs.Count);
                     Count("categories", cats.Count); Count("problems", problems.Count); Count("measures", measures.Count); Count("progress_reports", reports.Count);
                     Count("closure_requests", requests.Count); Count("evidence_files", files.Count); Count("rules", rules.Count); Count("outcome_figures", figures.Count);
+                    await trail.WriteAsync(orgs, ct); await trail.WriteAsync(people, ct); await trail.WriteAsync(inspections, ct); await trail.WriteAsync(docs, ct);
+                    await trail.WriteAsync(cats, ct); await trail.WriteAsync(problems, ct); await trail.WriteAsync(measures, ct); await trail.WriteAsync(reports, ct);
+                    await trail.WriteAsync(requests, ct); await trail.WriteAsync(files, ct); await trail.WriteAsync(rules, ct); await trail.WriteAsync(figures, ct);
+                    Count("audit_events", orgs.Count + people.Count + inspections.Count + docs.Count + cats.Count + problems.Count + measures.Count + reports.Count
+                                          + requests.Count + files.Count + rules.Count + figures.Count);
                 }
                 if (sqliteLoad is not null) await sqliteLoad.RestoreAsync(ct);
                 await w.ResetSequencesAsync(ct);
                 await db.RecordAsync("Generation", round.Id, "generate", new { size.Units, size.ProblemsPerUnit, size.MeasuresPerProblem, size.Weeks, size.Seed, Rows = rows }, null, ct);
                 var commit = System.Diagnostics.Stopwatch.StartNew();
                 await tx.CommitAsync(ct);
+                db.ChainLocked = false;
                 var timings = w.Elapsed.ToDictionary(e => "insert " + e.Key, e => e.Value);
                 foreach (var (phase, t) in sqliteLoad?.Elapsed ?? []) timings[phase] = t;
                 timings["commit"] = commit.Elapsed;

@@ -18,6 +18,8 @@ public class GenerateTests
     {
         await using var app = await TestApp.StartAsync(provider);
         await app.SeedWorldAsync();
+        long headBefore;
+        await using (var db = app.Open()) headBefore = await db.AuditEvents.MaxAsync(a => a.Sequence);
         var g = await app.GenerateAsync(new ProvinceSize(Units: 3, ProblemsPerUnit: 4, MeasuresPerProblem: 2, Weeks: 3, Seed: 7));
 
         Assert.Equal(3, g.Rows["inspections"]);
@@ -36,6 +38,24 @@ public class GenerateTests
             var audit = await AuditChain.VerifyAsync(db);
             Assert.True(audit.Ok, audit.Problem);
             Assert.Equal(1, await db.AuditEvents.CountAsync(a => a.EntityType == "Generation"));
+
+            // Every generated row has the "created" event SaveChanges would have appended (months of use leave an audit
+            // table that size behind): the generation's rows, then the generation's own event.
+            var created = g.Rows.Where(r => r.Key != "audit_events").Sum(r => r.Value);
+            Assert.Equal(created, g.Rows["audit_events"]);
+            var trail = await db.AuditEvents.Where(a => a.Sequence > headBefore).OrderBy(a => a.Sequence).ToListAsync();
+            Assert.Equal(created + 1, trail.Count);
+            Assert.All(trail.SkipLast(1), a => Assert.Equal("created", a.Action));
+            Assert.Equal(g.Rows["progress_reports"], trail.Count(a => a.EntityType == "ProgressReport"));
+            // A generated problem's event holds its unit and the same picture of the row as one taken by SaveChanges.
+            var problem = await db.Problems.AsNoTracking().Where(p => p.InspectionId == g.FirstInspectionId).OrderBy(p => p.Id).FirstAsync();
+            var generated = trail.Single(a => a.EntityType == "Problem" && a.EntityId == problem.Id);
+            Assert.Equal(problem.UnitId, generated.UnitId);
+            var saved = await db.AuditEvents.Where(a => a.Sequence <= headBefore && a.EntityType == "Problem" && a.Action == "created").FirstAsync();
+            var picture = JsonDocument.Parse(generated.After!).RootElement;
+            Assert.Equal(JsonDocument.Parse(saved.After!).RootElement.EnumerateObject().Select(p => p.Name), picture.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(problem.Title, picture.GetProperty("Title").GetString());
+            Assert.Equal(problem.InspectionId, picture.GetProperty("InspectionId").GetInt64());
         }
 
         var admin = await app.ClientFor("admin");
