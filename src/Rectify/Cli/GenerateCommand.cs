@@ -15,7 +15,7 @@ public static class GenerateCommand
         var measures = new Option<int>("--measures-per-problem") { Description = "每个问题的整改措施数", DefaultValueFactory = _ => 3 };
         var weeks = new Option<int>("--weeks") { Description = "周汇报的周数", DefaultValueFactory = _ => 26 };
         var seed = new Option<int>("--seed") { Description = "随机种子（同一种子生成相同数据）", DefaultValueFactory = _ => 1 };
-        var cmd = new Command("generate", "生成一个省级规模的测试数据集（用于性能测试；批量写入，记一条审计事件；SQLite 写入期间关闭同步，中途崩溃可能损坏该文件，只用于测试库）") { units, problems, measures, weeks, seed, db };
+        var cmd = new Command("generate", "生成一个省级规模的测试数据集（用于性能测试；批量写入，每行附一条“新增”审计事件；SQLite 写入期间关闭同步，中途崩溃可能损坏该文件，只用于测试库）") { units, problems, measures, weeks, seed, db };
         cmd.SetAction((p, ct) => CliOptions.Guarded(async () =>
         {
             var size = new ProvinceSize(p.GetValue(units), p.GetValue(problems), p.GetValue(measures), p.GetValue(weeks), p.GetValue(seed));
