@@ -29,7 +29,7 @@ sealed class GeneratedTrail
     /// <summary>Continues the chain from its head. The caller holds the audit-chain lock for the whole load.</summary>
     public static async Task<GeneratedTrail> StartAsync(RectifyDb db, BulkWriter writer, DateTime at, CancellationToken ct)
     {
-        var head = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
+        var head = await AuditAnchor.HeadAsync(db, ct);
         var id = await db.AuditEvents.MaxAsync(a => (long?)a.Id, ct) ?? 0;
         return new GeneratedTrail(db, writer, at, id, head?.Sequence ?? 0, head?.Hash ?? AuditEvent.GenesisHash);
     }
