@@ -440,7 +440,7 @@ public sealed class SqliteTextSearch : ITextSearch
 /// GIN indexes of the searched text (migration Search); a shorter one, which yields no trigram, through the GIN indexes of
 /// its pairs of characters (two characters; migration SearchPairs, not on reports) or of its characters
 /// (<c>string_to_array(lower(text), NULL)</c>, migration SearchShort), and then tested with strpos/ILIKE.
-/// The index part orders by <c>"Id" + 0</c> so that the planner cannot walk the primary key through every row instead.
+/// The index part of a short term orders by <c>"Id" + 0</c> (see <see cref="OrderBy"/>).
 /// </summary>
 public sealed class PostgresTextSearch : ITextSearch
 {
@@ -461,7 +461,7 @@ public sealed class PostgresTextSearch : ITextSearch
                       + " AND \"Id\" < @before AND \"Id\" >= @lowest"
                       + (filter is null ? "" : $" AND {filter}")
                       + (units is null ? "" : " AND \"UnitId\" = ANY(@units)")
-                      + $" ORDER BY \"Id\"{(indexed ? " + 0" : "")} DESC LIMIT {limit}";
+                      + $" ORDER BY {OrderBy(indexed, terms)} DESC LIMIT {limit}";
             return TextSearch.ReadIdsAsync(db, sql, cmd =>
             {
                 for (int i = 0; i < terms.Length; i++)
@@ -475,6 +475,18 @@ public sealed class PostgresTextSearch : ITextSearch
             }, ct);
         }, ct, slices: true);
     }
+
+    /// <summary>
+    /// The order of a pass. The window walks the primary key (<c>"Id"</c>). Through the index, the planner chooses by its
+    /// estimate of the matches in the id range: few, the index and a sort of them; many, the primary key walked
+    /// backwards until the page is full (a term common in older reports: 12 ms where the index hands over 57 000
+    /// matches to be sorted, 350 ms). A term of three characters or more is estimated from the statistics of the
+    /// trigram-indexed text and may be left to the planner. A shorter one is matched by containment of its characters or
+    /// pairs, whose estimate is a guess: the planner walked 4 million reports for 党, which none holds (1.3–6 s against
+    /// 3 ms through the index), so <c>"Id" + 0</c>, which no index delivers in order, keeps it on the index.
+    /// </summary>
+    internal static string OrderBy(bool indexed, string[] terms) =>
+        !indexed || terms.All(t => TextSearch.Characters(t) >= 3) ? "\"Id\"" : "\"Id\" + 0";
 
     /// <summary>
     /// The kinds with an index of each text's pairs of adjacent characters (migration SearchPairs): not the weekly
@@ -502,6 +514,23 @@ public sealed class PostgresTextSearch : ITextSearch
     /// <summary>The row's test of term <paramref name="i"/> on <paramref name="text"/>, in a form no index matches.</summary>
     static string Test(string text, string term, int i) =>
         TextSearch.HasCase(term) ? $"({text} || '') ILIKE @l{i}" : $"strpos({text}, @t{i}) > 0";
+
+    /// <summary>The GIN indexes of the search: trigrams (migration Search) and characters (SearchShort) of every kind, pairs
+    /// (SearchPairs) of <see cref="PairIndexed"/>.</summary>
+    public static IEnumerable<string> GinIndexes() => TextSearch.KindOrder.SelectMany(kind =>
+    {
+        var table = TextSearch.Sources[kind].Table;
+        return PairIndexed.Contains(kind)
+            ? new[] { $"IX_{table}_search", $"IX_{table}_chars", $"IX_{table}_pairs" }
+            : [$"IX_{table}_search", $"IX_{table}_chars"];
+    });
+
+    /// <summary>
+    /// The largest pending list of each GIN index of the search, in kB (migration SmallGinPendingLists; PostgreSQL's
+    /// default is 4 MB). Every search through a GIN index reads its whole pending list: 4 MB, filled by weekly reports
+    /// between vacuums, cost 8–20 ms per statement, where a term found nowhere costs 0.1 ms in the index itself.
+    /// </summary>
+    public const int GinPendingListKb = 256;
 
     /// <summary>The characters index's expression (migration SearchShort builds its GIN indexes on exactly this).</summary>
     internal static string Characters(string body) => $"string_to_array(lower({body}), NULL)";

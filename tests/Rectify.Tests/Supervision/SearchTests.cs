@@ -135,6 +135,17 @@ public class SearchTests
             Assert.Single(await search.SearchAsync(db, new SearchQuery("鹅")));
             Assert.Empty(await search.SearchAsync(db, new SearchQuery("鹅鸭")));
         }
+        // PostgreSQL: every GIN index of the database — the search's, and any added later — keeps a small pending list,
+        // which each search through it reads whole (migration SmallGinPendingLists).
+        if (provider == "postgresql")
+        {
+            await using var db = app.Open(CallerScope.System);
+            var gin = await db.Database.SqlQueryRaw<string>(
+                "SELECT c.relname || ' ' || coalesce(array_to_string(c.reloptions, ','), '') AS \"Value\" FROM pg_index i " +
+                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin'").ToListAsync();
+            Assert.Equal(PostgresTextSearch.GinIndexes().Order(), gin.Select(g => g.Split(' ')[0]).Order());
+            Assert.All(gin, g => Assert.Contains($"gin_pending_list_limit={PostgresTextSearch.GinPendingListKb}", g));
+        }
     }
 
     [Theory, MemberData(nameof(Providers))]
