@@ -272,25 +272,18 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
             ChangeTracker.AcceptAllChanges();
             if (pending.Count > 0)
             {
-                var last = await AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence)
-                    .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
-                long seq = last?.Sequence ?? 0;
-                var prev = last?.Hash ?? AuditEvent.GenesisHash;
+                var link = await AuditLink.HeadAsync(this, ct);
                 var now = _clock.GetUtcNow().UtcDateTime;
                 for (int i = 0; i < pending.Count; i++)
                 {
                     var (entry, action, before) = pending[i];
                     var actor = Actors is not null && Actors.TryGetValue(entry.Entity, out var a) ? a : Scope;
-                    var ev = new AuditEvent
+                    AuditEvents.Add(link.Append(new AuditEvent
                     {
-                        Sequence = ++seq, At = now, UserId = actor.UserId, UserName = actor.UserName,
+                        At = now, UserId = actor.UserId, UserName = actor.UserName,
                         EntityType = entry.Metadata.ClrType.Name, EntityId = (entry.Entity as Entity)?.Id,
-                        Action = action, Before = before, After = afters[i],
-                        UnitId = UnitOf(entry.Entity), PreviousHash = prev, Hash = "",
-                    };
-                    ev.Hash = ev.ComputeHash();
-                    prev = ev.Hash;
-                    AuditEvents.Add(ev);
+                        Action = action, Before = before, After = afters[i], UnitId = UnitOf(entry.Entity),
+                    }));
                 }
                 await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, ct);
             }
@@ -334,16 +327,13 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         using var gate = own ? await EnterWriteAsync(ct) : null;
         await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
         if (!ChainLocked) await LockAuditChainAsync(ct);
-        var last = await AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
-        var ev = new AuditEvent
+        var link = await AuditLink.HeadAsync(this, ct);
+        AuditEvents.Add(link.Append(new AuditEvent
         {
-            Sequence = (last?.Sequence ?? 0) + 1, At = _clock.GetUtcNow().UtcDateTime, UserId = actor.UserId, UserName = actor.UserName,
+            At = _clock.GetUtcNow().UtcDateTime, UserId = actor.UserId, UserName = actor.UserName,
             EntityType = entityType, EntityId = entityId, Action = action,
             After = details is null ? null : JsonSerializer.Serialize(details, AuditJson), UnitId = unitId,
-            PreviousHash = last?.Hash ?? AuditEvent.GenesisHash, Hash = "",
-        };
-        ev.Hash = ev.ComputeHash();
-        AuditEvents.Add(ev);
+        }));
         await base.SaveChangesAsync(true, ct);
         if (tx is not null) await tx.CommitAsync(ct);
     }

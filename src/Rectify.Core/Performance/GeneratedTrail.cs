@@ -19,19 +19,18 @@ sealed class GeneratedTrail
     readonly BulkWriter _writer;
     readonly DateTime _at;
     readonly Dictionary<Type, (IProperty Property, IClrPropertyGetter Get)[]> _properties = [];
+    readonly AuditLink _link;
     long _id;
-    long _sequence;
-    string _previous;
 
-    GeneratedTrail(RectifyDb db, BulkWriter writer, DateTime at, long id, long sequence, string previous) =>
-        (_db, _writer, _at, _id, _sequence, _previous) = (db, writer, at, id, sequence, previous);
+    GeneratedTrail(RectifyDb db, BulkWriter writer, DateTime at, long id, AuditLink link) =>
+        (_db, _writer, _at, _id, _link) = (db, writer, at, id, link);
 
     /// <summary>Continues the chain from its head. The caller holds the audit-chain lock for the whole load.</summary>
     public static async Task<GeneratedTrail> StartAsync(RectifyDb db, BulkWriter writer, DateTime at, CancellationToken ct)
     {
-        var head = await AuditAnchor.HeadAsync(db, ct);
+        var link = await AuditLink.HeadAsync(db, ct);
         var id = await db.AuditEvents.MaxAsync(a => (long?)a.Id, ct) ?? 0;
-        return new GeneratedTrail(db, writer, at, id, head?.Sequence ?? 0, head?.Hash ?? AuditEvent.GenesisHash);
+        return new GeneratedTrail(db, writer, at, id, link);
     }
 
     /// <summary>The first id the load writes (the SQLite bulk load needs it, like every loaded table's).</summary>
@@ -45,16 +44,13 @@ sealed class GeneratedTrail
         var events = new List<AuditEvent>(rows.Count);
         foreach (var row in rows)
         {
-            var ev = new AuditEvent
+            events.Add(_link.Append(new AuditEvent
             {
-                Id = ++_id, Sequence = ++_sequence, At = _at, UserId = _db.Scope.UserId, UserName = _db.Scope.UserName,
+                Id = ++_id, At = _at, UserId = _db.Scope.UserId, UserName = _db.Scope.UserName,
                 EntityType = typeof(T).Name, EntityId = row.Id, Action = "created",
                 After = RectifyDb.Snapshot(properties.Select(p => (p.Property, p.Get.GetClrValueUsingContainingEntity(row)))),
-                UnitId = RectifyDb.UnitOf(row), PreviousHash = _previous, Hash = "",
-            };
-            ev.Hash = ev.ComputeHash();
-            _previous = ev.Hash;
-            events.Add(ev);
+                UnitId = RectifyDb.UnitOf(row),
+            }));
         }
         await _writer.WriteAsync(events, ct);
     }
