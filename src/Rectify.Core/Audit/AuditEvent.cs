@@ -54,7 +54,7 @@ public sealed class AuditLink
     public long Sequence { get; private set; }
     public string Hash { get; private set; }
 
-    /// <summary>The chain's head read from the database (an empty chain starts from the genesis hash).</summary>
+    /// <summary>The chain's head read from the database (an empty chain: sequence 0 and the genesis hash).</summary>
     public static async Task<AuditLink> HeadAsync(Data.RectifyDb db, CancellationToken ct = default) =>
         await AuditAnchor.HeadAsync(db, ct) is { } head ? new AuditLink(head.Sequence, head.Hash) : new AuditLink(0, AuditEvent.GenesisHash);
 

@@ -242,6 +242,9 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         if (entries.Count == 0) return 0;
         if (entries.Any(e => e.Entity is AuditEvent && e.State != EntityState.Added))
             throw new InvalidOperationException("Audit events are append-only.");
+        // Events are chained here (AuditLink.Append) or by RecordAsync; one added unchained would break the chain.
+        if (entries.Any(e => e.Entity is AuditEvent { Sequence: <= 0 } or AuditEvent { Hash.Length: 0 }))
+            throw new InvalidOperationException("Audit events are appended through AuditLink.");
 
         foreach (var e in entries)
         {

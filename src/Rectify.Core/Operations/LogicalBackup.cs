@@ -124,9 +124,9 @@ public static class LogicalBackup
                     }
                     tables.Add(new BackupTable(type.ClrType.Name, type.GetTableName()!, name, rows, Convert.ToHexStringLower(hash.GetHashAndReset())));
                 }
-                var head = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
+                var head = await AuditLink.HeadAsync(db, ct);
                 var manifest = new BackupManifest(BackupManifest.CurrentFormat, clock.GetUtcNow().UtcDateTime, db.ProviderName, migration,
-                    head?.Sequence ?? 0, head?.Hash ?? AuditEvent.GenesisHash, tables);
+                    head.Sequence, head.Hash, tables);
                 var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson);
                 await using (var ms = zip.CreateEntry(ManifestFile, CompressionLevel.Optimal).Open()) await ms.WriteAsync(bytes, ct);
                 await using (var hs = zip.CreateEntry(ManifestHashFile, CompressionLevel.NoCompression).Open())
@@ -329,9 +329,9 @@ public static class LogicalBackup
                 await db.Database.ExecuteSqlRawAsync(MeasureProgress.MarkAllWrittenSql, ct);
 
             // The restored chain must end where the backup said it did; otherwise nothing is kept.
-            var head = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
-            if ((head?.Sequence ?? 0) != manifest.AuditSequence || (head?.Hash ?? AuditEvent.GenesisHash) != manifest.AuditHead)
-                throw new BackupException($"恢复后审计链末条（#{head?.Sequence ?? 0}）与备份清单记载的（#{manifest.AuditSequence}）不符，已撤销恢复，未写入任何数据。");
+            var head = await AuditLink.HeadAsync(db, ct);
+            if (head.Sequence != manifest.AuditSequence || head.Hash != manifest.AuditHead)
+                throw new BackupException($"恢复后审计链末条（#{head.Sequence}）与备份清单记载的（#{manifest.AuditSequence}）不符，已撤销恢复，未写入任何数据。");
 
             if (db.ProviderName == "postgresql")
                 foreach (var t in tables)

@@ -440,7 +440,7 @@ public sealed class SqliteTextSearch : ITextSearch
 /// GIN indexes of the searched text (migration Search); a shorter one, which yields no trigram, through the GIN indexes of
 /// its pairs of characters (two characters; migration SearchPairs, not on reports) or of its characters
 /// (<c>string_to_array(lower(text), NULL)</c>, migration SearchShort), and then tested with strpos/ILIKE.
-/// The index part of a short term orders by <c>"Id" + 0</c> (see <see cref="OrderBy"/>).
+/// The index part of a search with any term shorter than three characters orders by <c>"Id" + 0</c> (see <see cref="OrderBy"/>).
 /// </summary>
 public sealed class PostgresTextSearch : ITextSearch
 {
@@ -483,7 +483,10 @@ public sealed class PostgresTextSearch : ITextSearch
     /// matches to be sorted, 350 ms). A term of three characters or more is estimated from the statistics of the
     /// trigram-indexed text and may be left to the planner. A shorter one is matched by containment of its characters or
     /// pairs, whose estimate is a guess: the planner walked 4 million reports for 党, which none holds (1.3–6 s against
-    /// 3 ms through the index), so <c>"Id" + 0</c>, which no index delivers in order, keeps it on the index.
+    /// 3 ms through the index), so <c>"Id" + 0</c>, which no index delivers in order, keeps it on the index. Left to the
+    /// planner, a term it believes common that is absent from a whole range (common only in much older rows) is walked
+    /// through that range; with <c>+ 0</c> it was read through the range's primary key and sorted the same way (measured
+    /// over the benchmark's terms and every range: docs/benchmarks.md, "Search on PostgreSQL: GIN pending lists…").
     /// </summary>
     internal static string OrderBy(bool indexed, string[] terms) =>
         !indexed || terms.All(t => TextSearch.Characters(t) >= 3) ? "\"Id\"" : "\"Id\" + 0";
@@ -526,7 +529,7 @@ public sealed class PostgresTextSearch : ITextSearch
     });
 
     /// <summary>
-    /// The largest pending list of each GIN index of the search, in kB (migration SmallGinPendingLists; PostgreSQL's
+    /// The largest pending list of each GIN index of the search, in kB (set by migration SmallGinPendingLists; PostgreSQL's
     /// default is 4 MB). Every search through a GIN index reads its whole pending list: 4 MB, filled by weekly reports
     /// between vacuums, cost 8–20 ms per statement, where a term found nowhere costs 0.1 ms in the index itself.
     /// </summary>

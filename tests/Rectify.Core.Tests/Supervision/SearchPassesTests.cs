@@ -28,6 +28,21 @@ public class SearchPassesTests
         if (slices && windowStart == 1_000_000) Assert.Equal((true, 1_000_000L, 980_000L), passes[1]);
     }
 
+    /// <summary>
+    /// PostgreSQL's order of a pass: the window walks the primary key; through the index, terms of three characters or
+    /// more leave the order to the planner, a search with any shorter term (containment, a guessed estimate) keeps
+    /// <c>"Id" + 0</c>, which no index delivers in order.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "党", "\"Id\"")]
+    [InlineData(true, "公务接待", "\"Id\"")]
+    [InlineData(true, "小金库 专项资金", "\"Id\"")]
+    [InlineData(true, "党", "\"Id\" + 0")]
+    [InlineData(true, "鸭梨", "\"Id\" + 0")]
+    [InlineData(true, "专项资金 凭证", "\"Id\" + 0")]
+    public void OrderBy_LeavesOnlyLongTermsToThePlanner(bool indexed, string text, string expected) =>
+        Assert.Equal(expected, PostgresTextSearch.OrderBy(indexed, TextSearch.Terms(text)));
+
     [Fact]
     public void Passes_WithoutAWindow_ReadTheWholeTableDirectly() =>
         Assert.Equal([(false, long.MaxValue, 0L)], TextSearch.Passes(null, 5000, slices: true));

@@ -57,4 +57,20 @@ public class AuditChainTests
         e.UserName = "someone else";
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
     }
+
+    [Fact]
+    public async Task AuditEvents_AddedUnchainedThroughContext_IsRefusedAndTheChainStaysWhole()
+    {
+        await using var app = await TestApp.StartAsync("sqlite");
+        await app.SeedWorldAsync();
+        await using (var db = app.Open())
+        {
+            var before = await db.AuditEvents.CountAsync();
+            db.AuditEvents.Add(new AuditEvent { UserName = "someone", EntityType = "Measure", Action = "updated" });
+            await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+            Assert.Equal(before, await db.AuditEvents.AsNoTracking().CountAsync());
+        }
+        await using (var db = app.Open())
+            Assert.True((await AuditChain.VerifyAsync(db)).Ok);
+    }
 }
