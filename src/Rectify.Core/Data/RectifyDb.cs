@@ -240,11 +240,11 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .ToList();
         if (entries.Count == 0) return 0;
-        if (entries.Any(e => e.Entity is AuditEvent && e.State != EntityState.Added))
-            throw new InvalidOperationException("Audit events are append-only.");
-        // Events are chained here (AuditLink.Append) or by RecordAsync; one added unchained would break the chain.
-        if (entries.Any(e => e.Entity is AuditEvent { Sequence: <= 0 } or AuditEvent { Hash.Length: 0 }))
-            throw new InvalidOperationException("Audit events are appended through AuditLink.");
+        // Audit events are only appended, and only chained (AuditLink.Append, below or in RecordAsync): one edited, or
+        // added unchained, would break the chain. Checked before anything in the context is changed.
+        foreach (var e in entries)
+            if (e.Entity is AuditEvent ev && (e.State != EntityState.Added || ev.Sequence <= 0 || ev.Hash.Length == 0))
+                throw new InvalidOperationException(e.State != EntityState.Added ? "Audit events are append-only." : "Audit events are appended through AuditLink.");
 
         foreach (var e in entries)
         {
