@@ -265,6 +265,11 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         var own = Database.CurrentTransaction is null;
         using var gate = own ? await EnterWriteAsync(ct) : null;
         await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
+        // EF brackets each save inside a transaction it did not begin with a savepoint, so that the transaction outlives
+        // a failed save: two more round trips per save, and a save here is two. A transaction of our own is rolled
+        // back whole when a save fails, so it needs none.
+        var savepoints = Database.AutoSavepointsEnabled;
+        if (own) Database.AutoSavepointsEnabled = false;
         try
         {
             if (!ChainLocked) await LockAuditChainAsync(ct);
@@ -310,6 +315,10 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
                 current = values?.GetValue<int>(nameof(Entity.Version));
             }
             throw new ConcurrencyConflictException(entry?.Metadata.ClrType.Name ?? "记录", id, current);
+        }
+        finally
+        {
+            Database.AutoSavepointsEnabled = savepoints;
         }
     }
 

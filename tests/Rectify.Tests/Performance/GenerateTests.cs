@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Rectify.Core.Audit;
 using Rectify.Core.Ledger;
 using Rectify.Core.Performance;
@@ -99,8 +97,7 @@ public class GenerateTests
             warm = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(1, 3, 2, 2, 3));
             small = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(1, 3, 2, 2, 1));
             large = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(1, 30, 2, 2, 2));
-            var conn = db.Database.GetDbConnection();
-            database = conn.DataSource + "|" + conn.Database;
+            database = DbEventCounter.DatabaseOf(db);
         }
         var admin = await app.ClientFor("admin");
         // Warm up on a third ledger: the two measured below are each read for the first time, so neither comes from the read cache.
@@ -108,7 +105,7 @@ public class GenerateTests
 
         async Task<int> Commands(long inspection)
         {
-            using var counter = new SqlCommandCounter(database);
+            using var counter = DbEventCounter.Commands(database, Housekeeping);
             await HttpAssert.Ok<JsonElement>(await admin.GetAsync($"/api/inspections/{inspection}/ledger"));
             return counter.Count;
         }
@@ -118,41 +115,10 @@ public class GenerateTests
         Assert.Equal(few, many);
     }
 
-    /// <summary>Counts EF Core's "command executing" events on one database (other tests run in parallel on others).</summary>
-    sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
-    {
-        readonly string _database;
-        readonly List<IDisposable> _subscriptions = [];
-        int _count;
-        public int Count => Volatile.Read(ref _count);
-
-        public SqlCommandCounter(string database)
-        {
-            _database = database;
-            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
-        }
-
-        public void OnNext(DiagnosticListener listener)
-        {
-            if (listener.Name == DbLoggerCategory.Name) lock (_subscriptions) _subscriptions.Add(listener.Subscribe(this));
-        }
-
-        public void OnNext(KeyValuePair<string, object?> e)
-        {
-            if (e.Key == RelationalEventId.CommandExecuting.Name && e.Value is CommandEventData d
-                && d.Command.Connection is { } c && c.DataSource + "|" + c.Database == _database && !Housekeeping(d.Command.CommandText))
-                Interlocked.Increment(ref _count);
-        }
-
-        /// <summary>Who the caller is (cached per server for a few seconds, so re-read whenever the machine is slow), the
-        /// periodic reload of stored settings and the refresh of the in-memory audit heads (every 250 ms, and after any
-        /// commit in this process, i.e. by tests running in parallel) are not the ledger's reads.</summary>
-        static bool Housekeeping(string sql) =>
-            sql.Contains("\"ApiTokens\"") || sql.Contains("FROM \"Users\"") || sql.Contains("\"Settings\"")
-            || (sql.Contains("FROM \"AuditEvents\"") && !sql.Contains("\"Inspections\""));
-
-        public void OnCompleted() { }
-        public void OnError(Exception error) { }
-        public void Dispose() { lock (_subscriptions) foreach (var s in _subscriptions) s.Dispose(); }
-    }
+    /// <summary>Who the caller is (cached per server for a few seconds, so re-read whenever the machine is slow), the
+    /// periodic reload of stored settings and the refresh of the in-memory audit heads (every 250 ms, and after any
+    /// commit in this process, i.e. by tests running in parallel) are not the ledger's reads.</summary>
+    static bool Housekeeping(string sql) =>
+        sql.Contains("\"ApiTokens\"") || sql.Contains("FROM \"Users\"") || sql.Contains("\"Settings\"")
+        || (sql.Contains("FROM \"AuditEvents\"") && !sql.Contains("\"Inspections\""));
 }

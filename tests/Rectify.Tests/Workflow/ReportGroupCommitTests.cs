@@ -157,4 +157,42 @@ public class ReportGroupCommitTests
         await using var check = app.Open();
         Assert.Equal(id, Assert.Single(await check.ProgressReports.Where(r => r.MeasureId == s.M0).Select(r => r.Id).ToListAsync()));
     }
+
+    /// <summary>
+    /// A save in a transaction of its own (every save without a caller's transaction, and the group commit's batch)
+    /// runs without savepoints, each of which is two round trips while the audit chain is locked; a save inside a
+    /// caller's transaction keeps them, so that the transaction outlives a failed save.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers))]
+    public async Task SubmitReport_AndAPlainSave_UseNoSavepoints_ACallersTransactionStillDoes(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var s = await WorkflowScenarioTests.SetUpAsync(app);
+        var owner = await app.ClientFor("owner-a");
+        await using var db = app.Open();
+        var database = DbEventCounter.DatabaseOf(db);
+
+        using (var savepoints = DbEventCounter.Savepoints(database))
+        {
+            var answers = await Task.WhenAll(SendAsync(owner, Report(s.M0, "周汇报一", "sp-1")), SendAsync(owner, Report(s.M1, "周汇报二", "sp-2")));
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+            (await db.Measures.SingleAsync(m => m.Id == s.M0)).Progress = "已部署";
+            await db.SaveChangesAsync();
+            Assert.Equal(0, savepoints.Count);
+        }
+
+        using (var savepoints = DbEventCounter.Savepoints(database))
+        {
+            await using (var tx = await db.Database.BeginTransactionAsync())
+            {
+                (await db.Measures.SingleAsync(m => m.Id == s.M1)).Progress = "已部署";
+                await db.SaveChangesAsync();
+                await tx.CommitAsync();
+            }
+            Assert.True(savepoints.Count >= 1);
+        }
+        await using var check = app.Open();
+        Assert.Equal(2, await check.ProgressReports.CountAsync(r => r.IdempotencyKey == "sp-1" || r.IdempotencyKey == "sp-2"));
+        Assert.Equal(2, await check.Measures.CountAsync(m => (m.Id == s.M0 || m.Id == s.M1) && m.Progress == "已部署"));
+    }
 }

@@ -1,0 +1,58 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Rectify.Tests.Support;
+
+/// <summary>
+/// Counts EF Core's diagnostic events of one kind on one database (other tests run in parallel on others): SQL commands
+/// about to run (<see cref="Commands"/>), savepoints created (<see cref="Savepoints"/>).
+/// </summary>
+public sealed class DbEventCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    readonly string _database;
+    readonly string _event;
+    readonly Func<object?, bool> _counts;
+    readonly List<IDisposable> _subscriptions = [];
+    int _count;
+    public int Count => Volatile.Read(ref _count);
+
+    DbEventCounter(string database, EventId @event, Func<object?, bool> counts)
+    {
+        _database = database;
+        _event = @event.Name!;
+        _counts = counts;
+        _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+    }
+
+    /// <summary>The name of <paramref name="db"/>'s database as the counters compare it.</summary>
+    public static string DatabaseOf(DbContext db) => Key(db.Database.GetDbConnection());
+
+    static string Key(DbConnection c) => c.DataSource + "|" + c.Database;
+
+    /// <summary>SQL commands run through EF on <paramref name="database"/>, except those <paramref name="ignore"/> names.</summary>
+    public static DbEventCounter Commands(string database, Func<string, bool> ignore) =>
+        new(database, RelationalEventId.CommandExecuting,
+            e => e is CommandEventData d && d.Command.Connection is { } c && Key(c) == database && !ignore(d.Command.CommandText));
+
+    /// <summary>Savepoints EF creates on <paramref name="database"/> (each a round trip, and one more to release it).</summary>
+    public static DbEventCounter Savepoints(string database) =>
+        new(database, RelationalEventId.CreatingTransactionSavepoint,
+            e => e is TransactionEventData d && d.Transaction.Connection is { } c && Key(c) == database);
+
+    public void OnNext(DiagnosticListener listener)
+    {
+        if (listener.Name == DbLoggerCategory.Name) lock (_subscriptions) _subscriptions.Add(listener.Subscribe(this));
+    }
+
+    public void OnNext(KeyValuePair<string, object?> e)
+    {
+        if (e.Key == _event && _counts(e.Value)) Interlocked.Increment(ref _count);
+    }
+
+    public void OnCompleted() { }
+    public void OnError(Exception error) { }
+    public void Dispose() { lock (_subscriptions) foreach (var s in _subscriptions) s.Dispose(); }
+}
