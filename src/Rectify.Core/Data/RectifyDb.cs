@@ -265,11 +265,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         var own = Database.CurrentTransaction is null;
         using var gate = own ? await EnterWriteAsync(ct) : null;
         await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
-        // EF brackets each save inside a transaction it did not begin with a savepoint, so that the transaction outlives
-        // a failed save: two more round trips per save, and a save here is two. A transaction of our own is rolled
-        // back whole when a save fails, so it needs none.
-        var savepoints = Database.AutoSavepointsEnabled;
-        if (own) Database.AutoSavepointsEnabled = false;
+        using var noSavepoints = own ? new SavepointsOff(Database) : null;
         try
         {
             if (!ChainLocked) await LockAuditChainAsync(ct);
@@ -316,10 +312,27 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
             }
             throw new ConcurrencyConflictException(entry?.Metadata.ClrType.Name ?? "记录", id, current);
         }
-        finally
+    }
+
+    /// <summary>
+    /// EF brackets each save inside a transaction it did not begin with a savepoint, so that the transaction outlives a
+    /// failed save: two more round trips per save, and <see cref="SaveChangesAsync(bool, CancellationToken)"/> saves
+    /// twice when it audits rows. A transaction of our own is rolled back whole when a save fails, so it needs none:
+    /// off while this lives, then as it was.
+    /// </summary>
+    sealed class SavepointsOff : IDisposable
+    {
+        readonly Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade _database;
+        readonly bool _was;
+
+        public SavepointsOff(Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database)
         {
-            Database.AutoSavepointsEnabled = savepoints;
+            _database = database;
+            _was = database.AutoSavepointsEnabled;
+            database.AutoSavepointsEnabled = false;
         }
+
+        public void Dispose() => _database.AutoSavepointsEnabled = _was;
     }
 
     /// <summary>
@@ -338,6 +351,7 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
         var own = Database.CurrentTransaction is null;
         using var gate = own ? await EnterWriteAsync(ct) : null;
         await using var tx = own ? await Database.BeginTransactionAsync(ct) : null;
+        using var noSavepoints = own ? new SavepointsOff(Database) : null;
         if (!ChainLocked) await LockAuditChainAsync(ct);
         var link = await AuditLink.HeadAsync(this, ct);
         AuditEvents.Add(link.Append(new AuditEvent

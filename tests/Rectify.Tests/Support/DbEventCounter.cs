@@ -12,16 +12,14 @@ namespace Rectify.Tests.Support;
 /// </summary>
 public sealed class DbEventCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
-    readonly string _database;
     readonly string _event;
     readonly Func<object?, bool> _counts;
     readonly List<IDisposable> _subscriptions = [];
     int _count;
     public int Count => Volatile.Read(ref _count);
 
-    DbEventCounter(string database, EventId @event, Func<object?, bool> counts)
+    DbEventCounter(EventId @event, Func<object?, bool> counts)
     {
-        _database = database;
         _event = @event.Name!;
         _counts = counts;
         _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
@@ -34,12 +32,12 @@ public sealed class DbEventCounter : IObserver<DiagnosticListener>, IObserver<Ke
 
     /// <summary>SQL commands run through EF on <paramref name="database"/>, except those <paramref name="ignore"/> names.</summary>
     public static DbEventCounter Commands(string database, Func<string, bool> ignore) =>
-        new(database, RelationalEventId.CommandExecuting,
+        new(RelationalEventId.CommandExecuting,
             e => e is CommandEventData d && d.Command.Connection is { } c && Key(c) == database && !ignore(d.Command.CommandText));
 
     /// <summary>Savepoints EF creates on <paramref name="database"/> (each a round trip, and one more to release it).</summary>
     public static DbEventCounter Savepoints(string database) =>
-        new(database, RelationalEventId.CreatingTransactionSavepoint,
+        new(RelationalEventId.CreatingTransactionSavepoint,
             e => e is TransactionEventData d && d.Transaction.Connection is { } c && Key(c) == database);
 
     public void OnNext(DiagnosticListener listener)

@@ -159,8 +159,8 @@ public class ReportGroupCommitTests
     }
 
     /// <summary>
-    /// A save in a transaction of its own (every save without a caller's transaction, and the group commit's batch)
-    /// runs without savepoints, each of which is two round trips while the audit chain is locked; a save inside a
+    /// A save in a transaction of its own (a save or a recorded action without a caller's transaction, and the group
+    /// commit's batch) runs without savepoints, each of which is two round trips while the audit chain is locked; a save inside a
     /// caller's transaction keeps them, so that the transaction outlives a failed save.
     /// </summary>
     [Theory, MemberData(nameof(Providers))]
@@ -178,6 +178,7 @@ public class ReportGroupCommitTests
             Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
             (await db.Measures.SingleAsync(m => m.Id == s.M0)).Progress = "已部署";
             await db.SaveChangesAsync();
+            await db.RecordAsync("Measure", s.M0, "checked", new { note = "已核对" }, null);
             Assert.Equal(0, savepoints.Count);
         }
 
@@ -194,5 +195,6 @@ public class ReportGroupCommitTests
         await using var check = app.Open();
         Assert.Equal(2, await check.ProgressReports.CountAsync(r => r.IdempotencyKey == "sp-1" || r.IdempotencyKey == "sp-2"));
         Assert.Equal(2, await check.Measures.CountAsync(m => (m.Id == s.M0 || m.Id == s.M1) && m.Progress == "已部署"));
+        Assert.Equal(1, await check.AuditEvents.CountAsync(e => e.EntityId == s.M0 && e.Action == "checked"));
     }
 }
