@@ -317,10 +317,10 @@ public abstract class RectifyDb : DbContext, IDataProtectionKeyContext
     /// <summary>
     /// EF brackets each save inside a transaction it did not begin with a savepoint, so that the transaction outlives a
     /// failed save: two more round trips per save, and <see cref="SaveChangesAsync(bool, CancellationToken)"/> saves
-    /// twice when it audits rows. A transaction of our own is rolled back whole when a save fails, so it needs none:
-    /// off while this lives, then as it was.
+    /// twice when it audits rows. A transaction rolled back whole when a save fails (one begun here, the group commit's
+    /// batch) needs none: off while this lives, then as it was.
     /// </summary>
-    sealed class SavepointsOff : IDisposable
+    internal sealed class SavepointsOff : IDisposable
     {
         readonly Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade _database;
         readonly bool _was;

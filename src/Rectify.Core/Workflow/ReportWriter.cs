@@ -100,9 +100,8 @@ public sealed class ReportWriter : IAsyncDisposable
         await using var db = Database.Open(_location, CallerScope.System, _clock);
         using var gate = await db.EnterWriteAsync(CancellationToken.None);
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        // A failed save fails the whole batch, which is then retried submission by submission in new transactions: no
-        // savepoints (two round trips per save while the chain is locked).
-        db.Database.AutoSavepointsEnabled = false;
+        // A failed save fails the whole batch, which is then retried submission by submission in new transactions.
+        using var noSavepoints = new RectifyDb.SavepointsOff(db.Database);
         await db.LockAuditChainAsync(CancellationToken.None);
         db.ChainLocked = true;
 
