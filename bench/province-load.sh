@@ -5,12 +5,14 @@
 #   fresh Idempotency-Key each) for REPORT_SECONDS, the server's peak working set, and the raw SQL of the hot queries.
 # Usage: bench/province-load.sh sqlite FILE | postgresql CONNSTRING        (prints Markdown to stdout)
 # Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post", any subset, or
-#   "search", "mixed") WORK (keep logs there) RECTIFY_BIN (the server to measure, default this checkout's Release build)
+#   "search", "steady", "mixed") WORK (keep logs there) RECTIFY_BIN (the server to measure, default this checkout's Release build)
 #   SEARCH_TERMS (query strings for the search phase, default bench/search-terms.txt) REPORT_RATE (800: the offered
 #   rate of the second POST run, open loop)
 # PHASES=search: full-text search over the query list (distinct terms of 1–8 characters, some with kind/status
 #   filters) with the result cache off (every request computed: the cold case), then on (repeated queries), and similar
 #   problems of 100 problems of the round.
+# PHASES=steady: weekly report POSTs at REPORT_RATE for REPORT_SECONDS on a server warmed by STEADY_WARM_SECONDS (60)
+#   of them (the post phase measures a fresh server).
 # PHASES=mixed: round figures read at FIGURES_RATE (5) per second (cache on) while REPORT_RATE reports per second are
 #   POSTed, for SECONDS_PER_RUN, after 30 s of reports to warm the server.
 set -euo pipefail
@@ -63,7 +65,7 @@ echo
 echo "| endpoint | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 phases="${PHASES:-read cold post}"
-hwm_read=-; hwm_cold=-; hwm_write=-; hwm_search=-; hwm_mixed=-; before=0; after=0
+hwm_read=-; hwm_cold=-; hwm_write=-; hwm_search=-; hwm_mixed=-; hwm_steady=-; before=0; after=0
 if [[ $phases == *read* ]]; then
 serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
@@ -83,6 +85,26 @@ run "GET round figures, 1 connection, cache OFF" --url "$base/api/rounds/$round/
 run "GET round figures ($units units), 16 connections, cache OFF" --url "$base/api/rounds/$round/figures" --connections 16
 hwm_cold=$(stop)
 fi
+# Search runs before the phases that write: their reports all say one sentence, and on PostgreSQL a term absent from
+# the newest reports is looked up range after range below them (240 000 such reports on top of a fresh province
+# cut the distinct searches per second by more than half; docs/benchmarks.md, "Search and report POSTs on a fresh province").
+if [[ $phases == *search* ]]; then
+sed "/^$/d; s|^|$base/api/search?|" "${SEARCH_TERMS:-$here/bench/search-terms.txt}" > "$work/search.txt"
+nq=$(wc -l < "$work/search.txt")
+sql "SELECT \"Id\" FROM \"Problems\" WHERE \"InspectionId\" IN (SELECT \"Id\" FROM \"Inspections\" WHERE \"RoundId\" = $round) ORDER BY \"Id\" % 97, \"Id\" LIMIT 100;" \
+  | sed "s|^|$base/api/problems/|; s|$|/similar|" > "$work/similar.txt"
+serve false
+run "GET /api/search ($nq queries), 1 connection, cache OFF" --url-file "$work/search.txt" --connections 1
+run "GET /api/search ($nq queries), cache OFF (every request computed)" --url-file "$work/search.txt" --connections "$conns"
+run "GET similar problems (100 problems), cache OFF" --url-file "$work/similar.txt" --connections "$conns"
+hwm_search=$(stop)
+serve true
+# One pass at 1 connection first: it fills the cache (as far as 10 s get), so the next run measures repeated queries.
+run "GET /api/search ($nq queries), 1 connection, cache on (filling)" --url-file "$work/search.txt" --connections 1
+run "GET /api/search ($nq queries, repeated), cache on" --url-file "$work/search.txt" --connections "$conns"
+run "GET similar problems (100 problems), cache on" --url-file "$work/similar.txt" --connections "$conns"
+hwm_search="$hwm_search / $(stop)"
+fi
 if [[ $phases == *post* ]]; then
 serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
@@ -99,6 +121,19 @@ run "POST weekly report (durable, ${rsecs} s, as fast as answered)" --url-file "
 secs=$secs_saved
 after=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 hwm_write=$(stop)
+fi
+if [[ $phases == *steady* ]]; then
+# The report target in the steady state: a server that has taken STEADY_WARM_SECONDS (60) of reports at the same rate
+# (its first seconds recompile the request path and read a cold database; the post phase measures those), then REPORT_SECONDS at REPORT_RATE offered, measured after the load
+# client's own 5 s warm-up (a fresh client's first seconds — its JIT, 64 new connections — cost the server's p99 up to
+# 150 ms in a 5 s window).
+serve true
+"$load" --name warm-up --url-file "$work/measures.txt" --post '{"done":"预热第{n}项","percent":50}' --connections "$conns" \
+  --rate "${REPORT_RATE:-800}" --warmup 0 --token "$token" --seconds "${STEADY_WARM_SECONDS:-60}" > /dev/null 2>&1 || true
+secs_saved=$secs; secs=$rsecs
+run "POST weekly report, warm server (durable, ${rsecs} s, ${REPORT_RATE:-800}/s offered)" --url-file "$work/measures.txt" --post '{"done":"本周完成第{n}批台账核查，推进整改","percent":60}' --connections "$conns" --rate "${REPORT_RATE:-800}" --warmup 5
+secs=$secs_saved
+hwm_steady=$(stop)
 fi
 if [[ $phases == *mixed* ]]; then
 # A Friday afternoon: the office reads the round figures (FIGURES_RATE (5) per second offered over 16 connections —
@@ -119,25 +154,9 @@ wait $poster || true
 echo "$(cat "$work/mixed-post") $(la) |"
 hwm_mixed=$(stop)
 fi
-if [[ $phases == *search* ]]; then
-sed "/^$/d; s|^|$base/api/search?|" "${SEARCH_TERMS:-$here/bench/search-terms.txt}" > "$work/search.txt"
-nq=$(wc -l < "$work/search.txt")
-sql "SELECT \"Id\" FROM \"Problems\" WHERE \"InspectionId\" IN (SELECT \"Id\" FROM \"Inspections\" WHERE \"RoundId\" = $round) ORDER BY \"Id\" % 97, \"Id\" LIMIT 100;" \
-  | sed "s|^|$base/api/problems/|; s|$|/similar|" > "$work/similar.txt"
-serve false
-run "GET /api/search ($nq queries), 1 connection, cache OFF" --url-file "$work/search.txt" --connections 1
-run "GET /api/search ($nq queries), cache OFF (every request computed)" --url-file "$work/search.txt" --connections "$conns"
-run "GET similar problems (100 problems), cache OFF" --url-file "$work/similar.txt" --connections "$conns"
-hwm_search=$(stop)
-serve true
-# One pass at 1 connection first: it fills the cache (as far as 10 s get), so the next run measures repeated queries.
-run "GET /api/search ($nq queries), 1 connection, cache on (filling)" --url-file "$work/search.txt" --connections 1
-run "GET /api/search ($nq queries, repeated), cache on" --url-file "$work/search.txt" --connections "$conns"
-run "GET similar problems (100 problems), cache on" --url-file "$work/similar.txt" --connections "$conns"
-hwm_search="$hwm_search / $(stop)"
-fi
 echo
-echo "Report rows stored during the POST runs (no warm-up: equal to the two rows' requests when nothing acknowledged was lost): $((after - before)). Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, POST run ${hwm_write} MB, search runs ${hwm_search} MB, mixed run ${hwm_mixed} MB."
+[[ $phases == *post* ]] && echo "Report rows stored during the POST runs (no warm-up: equal to the two rows' requests when nothing acknowledged was lost): $((after - before))."
+echo "Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, POST run ${hwm_write} MB, search runs ${hwm_search} MB, mixed run ${hwm_mixed} MB, steady POST run ${hwm_steady} MB."
 head -c 300 "$work/err" | sed 's/^/Last load-client error: /' || true
 
 # Raw SQL of the hot queries through the database's own client (median of 5, client start-up included for sqlite3).
