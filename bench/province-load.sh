@@ -53,7 +53,15 @@ serve() { # $1 = read cache on/off
 # Called as $(stop), i.e. in a subshell that cannot `wait`: poll until the server has exited (it drains in-flight
 # requests for up to 30 s), so the next server can bind the port.
 stop() { local hwm; hwm=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$server/status); kill $server; while kill -0 $server 2>/dev/null; do sleep 0.2; done; echo "$hwm"; }
-run() { # name, then load args
+# A different text in every report, as in real weeks (before the measure's progress was read from its newest report,
+# each one also rewrote its measure's progress text and full-text entry; with one text for all only the first did).
+body='{"done":"本周完成第{n}批台账核查，推进整改","percent":60}'
+# $1 seconds of reports at REPORT_RATE, not measured: a server's first seconds recompile the request path under load.
+warm_reports() {
+  "$load" --name warm-up --url-file "$work/measures.txt" --post '{"done":"预热第{n}项","percent":50}' --connections "$conns" \
+    --rate "${REPORT_RATE:-800}" --warmup 0 --token "$token" --seconds "$1" > /dev/null 2>&1 || true
+}
+run() { # name, then load args (for SECONDS_PER_RUN; `secs=N run …` for another length)
   local name="$1"; shift
   local l0; l0=$(la)
   local row; row=$("$load" --name "$name" "$@" --token "$token" --seconds "$secs" --markdown 2>"$work/err" || true)
@@ -111,16 +119,11 @@ if [[ $phases == *post* ]]; then
 serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
 before=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
-secs_saved=$secs; secs=$rsecs
-# A different text in every report, as in real weeks (before the measure's progress was read from its newest report,
-# each one also rewrote its measure's progress text and full-text entry; with one text for all only the first did).
-body='{"done":"本周完成第{n}批台账核查，推进整改","percent":60}'
 # First the target's load (before the saturating run, whose WAL burst sets off PostgreSQL checkpoints that would
 # land in this one): REPORT_RATE (800) reports per second offered on a fixed schedule over at most $conns connections;
 # latency from the moment each report was due (open loop, see bench/Rectify.Load).
-run "POST weekly report (durable, ${rsecs} s, ${REPORT_RATE:-800}/s offered)" --url-file "$work/measures.txt" --post "$body" --connections "$conns" --rate "${REPORT_RATE:-800}" --warmup 0
-run "POST weekly report (durable, ${rsecs} s, as fast as answered)" --url-file "$work/measures.txt" --post "$body" --connections "$conns" --warmup 0
-secs=$secs_saved
+secs=$rsecs run "POST weekly report (durable, ${rsecs} s, ${REPORT_RATE:-800}/s offered)" --url-file "$work/measures.txt" --post "$body" --connections "$conns" --rate "${REPORT_RATE:-800}" --warmup 0
+secs=$rsecs run "POST weekly report (durable, ${rsecs} s, as fast as answered)" --url-file "$work/measures.txt" --post "$body" --connections "$conns" --warmup 0
 after=$(sql 'SELECT COUNT(*) FROM "ProgressReports";')
 hwm_write=$(stop)
 fi
@@ -130,11 +133,8 @@ if [[ $phases == *steady* ]]; then
 # REPORT_SECONDS at REPORT_RATE offered, measured after the load client's own 5 s warm-up (in the first 5 s of a fresh
 # client — its JIT, 64 new connections — the p99 it measured was 149–152 ms, against 39–58 ms in later windows).
 serve true
-"$load" --name warm-up --url-file "$work/measures.txt" --post '{"done":"预热第{n}项","percent":50}' --connections "$conns" \
-  --rate "${REPORT_RATE:-800}" --warmup 0 --token "$token" --seconds "${STEADY_WARM_SECONDS:-60}" > /dev/null 2>&1 || true
-secs_saved=$secs; secs=$rsecs
-run "POST weekly report, warm server (durable, ${rsecs} s, ${REPORT_RATE:-800}/s offered)" --url-file "$work/measures.txt" --post '{"done":"本周完成第{n}批台账核查，推进整改","percent":60}' --connections "$conns" --rate "${REPORT_RATE:-800}" --warmup 5
-secs=$secs_saved
+warm_reports "${STEADY_WARM_SECONDS:-60}"
+secs=$rsecs run "POST weekly report, warm server (durable, ${rsecs} s, ${REPORT_RATE:-800}/s offered)" --url-file "$work/measures.txt" --post "$body" --connections "$conns" --rate "${REPORT_RATE:-800}" --warmup 5
 hwm_steady=$(stop)
 fi
 if [[ $phases == *mixed* ]]; then
@@ -143,10 +143,8 @@ if [[ $phases == *mixed* ]]; then
 # reports per second stream in (open loop, as in the POST phase). A report that does not change its measure's status
 # leaves the figures' copy valid (AuditHeads.CurrentStructureAsync); before, every write made the next read compute them.
 serve true
-# The first 15–20 s after a start are slow (the request path is recompiled under load; see docs/benchmarks.md): posted
-# through first, not measured with the figures.
-"$load" --name warm-up --url-file "$work/measures.txt" --post '{"done":"预热第{n}项","percent":50}' --connections "$conns" \
-  --rate "${REPORT_RATE:-800}" --warmup 0 --token "$token" --seconds 30 > /dev/null 2>&1 || true
+# The first 15–20 s after a start are slow (see docs/benchmarks.md): posted through first, not measured with the figures.
+warm_reports 30
 "$load" --name "POST weekly report (${REPORT_RATE:-800}/s offered) while the figures are read" --url-file "$work/measures.txt" \
   --post '{"done":"本周推进第{n}项整改","percent":55}' --connections "$conns" --rate "${REPORT_RATE:-800}" --warmup 0 \
   --token "$token" --seconds "$secs" --markdown > "$work/mixed-post" 2>"$work/err-post" &
