@@ -192,6 +192,11 @@ public static class StatusRules
 /// <summary>Problem counts by completion: completed + basically + unfinished = total.</summary>
 public sealed record CompletionFigures(int Problems, int Completed, int BasicallyCompleted, int Unfinished, int Closed)
 {
+    public static readonly CompletionFigures Zero = new(0, 0, 0, 0, 0);
+    /// <summary>The figures of both sets of problems together (each problem is counted in one set only).</summary>
+    public CompletionFigures Plus(CompletionFigures o) => new(Problems + o.Problems, Completed + o.Completed,
+        BasicallyCompleted + o.BasicallyCompleted, Unfinished + o.Unfinished, Closed + o.Closed);
+
     public decimal Rate => StatusRules.CompletionRate(Completed, Problems);
     public string RateText => StatusRules.FormatRate(Rate);
 }

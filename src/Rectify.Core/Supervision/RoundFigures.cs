@@ -128,18 +128,45 @@ public static class GetRoundFigures
             roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
         var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var outcomes = await OutcomesAsync(db, figures, unitIds, selectedAmong, q.AsOf is { } day ? FigureQuery.Cutoff(day) : null, ct);
-        var units = unitIds
-            .Select(u =>
-            {
-                var f = StatusRules.Count(statusesOfUnit(u));
-                return new UnitFigures(u, names.GetValueOrDefault(u, "?"), f, f.RateText, outcomes.GetValueOrDefault(u, OutcomeTotals.Zero));
-            })
-            .OrderBy(u => u.Figures.Rate).ThenBy(u => u.UnitName, StringComparer.Ordinal).ToList();
-        var total = StatusRules.Count(unitIds.SelectMany(statusesOfUnit));
+        var units = unitIds.Select(u =>
+        {
+            var f = StatusRules.Count(statusesOfUnit(u));
+            return new UnitFigures(u, names.GetValueOrDefault(u, "?"), f, f.RateText, outcomes.GetValueOrDefault(u, OutcomeTotals.Zero));
+        });
+        return Compose(q, roundName, units, items);
+    }
+
+    /// <summary>
+    /// The report from its unit rows and items: the totals are the sums of the rows (every selected problem is counted
+    /// in its unit's row only), the rows lowest rate first.
+    /// </summary>
+    static RoundFiguresReport Compose(FigureQuery q, string? roundName, IEnumerable<UnitFigures> rows, List<FigureItem> items)
+    {
+        var units = rows.OrderBy(u => u.Figures.Rate).ThenBy(u => u.UnitName, StringComparer.Ordinal).ThenBy(u => u.UnitId).ToList();
+        var total = units.Aggregate(CompletionFigures.Zero, (a, u) => a.Plus(u.Figures));
         return new RoundFiguresReport(q.RoundId, roundName, q.Year, q.AsOf, total, total.RateText,
             units.Aggregate(OutcomeTotals.Zero, (a, u) => a.Plus(u.Outcomes)), units,
             [.. items.Where(i => !StatusRules.IsCompleted(i.Status) && i.Status != MeasureStatus.BasicallyRectified)],
             [.. items.Where(i => i.Status == MeasureStatus.BasicallyRectified)]);
+    }
+
+    /// <summary>
+    /// <paramref name="previous"/> (the figures of <paramref name="q"/> as computed earlier, without the problem lists)
+    /// brought up to date when only the data of <paramref name="changedUnits"/> changed since: their rows are computed
+    /// again by <see cref="FiguresAsync"/> restricted to them (a unit whose last selected inspection is gone drops out),
+    /// the other rows are kept, and the totals are summed again. The cost follows the changed units, not the round.
+    /// The caller knows which units changed (their audit events; a change of a name, a round or an inspection concerns
+    /// every unit and needs <see cref="FiguresAsync"/> instead).
+    /// </summary>
+    public static async Task<RoundFiguresReport> RefreshAsync(RectifyDb db, FigureQuery q, RoundFiguresReport previous,
+        IReadOnlyCollection<long> changedUnits, CancellationToken ct = default)
+    {
+        if (q.AsOf is not null) throw new ArgumentException("Figures as of a past day do not change.", nameof(q));
+        var changed = (q.UnitIds is { Count: > 0 } only ? changedUnits.Where(only.Contains) : changedUnits).ToHashSet();
+        // An empty unit filter means every unit: nothing selected changed, so nothing to compute.
+        if (changed.Count == 0) return previous;
+        var part = await FiguresAsync(db, q with { UnitIds = [.. changed] }, ct);
+        return Compose(q, previous.RoundName, previous.Units.Where(u => !changed.Contains(u.UnitId)).Concat(part.Units), []);
     }
 
     /// <summary>The statuses whose bits are set in a mask of <c>1 &lt;&lt; (int)status</c>.</summary>

@@ -22,10 +22,12 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
 {
     readonly long _maxAgeMs = Math.Max(0, config.GetValue("Rectify:Perf:AuditHeadsMilliseconds", 250));
     readonly ConcurrentDictionary<long, long> _units = new();
+    readonly ConcurrentDictionary<long, long> _figureUnits = new();
     readonly SemaphoreSlim _gate = new(1, 1);
     long _global = -1;
     long _structure = -1;
     long _problems = -1;
+    long _allFigures = -1;
     string? _lastHash;
     long _generation;
     long _refreshedCommits = -1;
@@ -86,6 +88,26 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
     }
 
     /// <summary>
+    /// Entity types whose events can change the figures of every unit: a unit's name, a round, an inspection (its
+    /// round, date or unit). Any structural event without a unit counts the same, and so does a problem's deletion (a
+    /// rule of another unit may cite it). Every other structural event changes the figures of its own unit only.
+    /// </summary>
+    public static readonly string[] AllFigures = [nameof(Core.Organisations.Organisation), nameof(Core.Ledger.InspectionRound), nameof(Core.Ledger.Inspection)];
+
+    /// <summary>
+    /// The units whose round figures may differ from a copy computed at structure head <paramref name="since"/> (from
+    /// <see cref="CurrentStructureAsync"/>, in <see cref="Generation"/> <paramref name="generation"/>): those with a
+    /// structural event after it. Null when the copy cannot be brought up to date unit by unit: the heads were
+    /// forgotten since (another generation), or an event after it concerns every unit (<see cref="AllFigures"/>).
+    /// Call after <see cref="CurrentStructureAsync"/>: every event up to the head it returned is counted here.
+    /// </summary>
+    public IReadOnlyCollection<long>? FigureUnitsChangedSince(long since, long generation)
+    {
+        if (generation != Generation || Interlocked.Read(ref _allFigures) > since) return null;
+        return [.. _figureUnits.Where(u => u.Value > since).Select(u => u.Key)];
+    }
+
+    /// <summary>
     /// Makes sure the heads include every commit of this process so far and are at most the configured age; reads
     /// the database only when one of the two is not true.
     /// </summary>
@@ -122,7 +144,8 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
             if (last < 0 || max < last || replaced)
             {
                 // First refresh, or the chain was rewound or replaced: no unit is known; callers report them as they read them.
-                if (last >= 0) { Interlocked.Increment(ref _generation); _units.Clear(); }
+                if (last >= 0) { Interlocked.Increment(ref _generation); _units.Clear(); _figureUnits.Clear(); }
+                Interlocked.Exchange(ref _allFigures, max);
                 Interlocked.Exchange(ref _structure, max);
                 Interlocked.Exchange(ref _problems, max);
             }
@@ -130,15 +153,22 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
             {
                 // The new events' heads per unit and per kind, in one grouped read. Kind: 0 outside the structure (a
                 // report, an evidence file, a refusal), 1 structure, 2 structure and a problem's text (ProblemTexts).
+                // All: 1 when a structural event changes the figures of every unit (AllFigures).
                 var rows = await db.AuditEvents.AsNoTracking()
                     .Where(a => a.Sequence > last && a.Sequence <= max)
                     .GroupBy(a => new
                     {
                         a.UnitId,
                         Kind = a.Action.StartsWith(RefusedPrefix) || NotInStructure.Contains(a.EntityType) ? 0 : ProblemTexts.Contains(a.EntityType) ? 2 : 1,
+                        All = AllFigures.Contains(a.EntityType) || (a.EntityType == nameof(Core.Ledger.Problem) && a.Action == "deleted") ? 1 : 0,
                     })
-                    .Select(g => new { g.Key.UnitId, g.Key.Kind, Head = g.Max(a => a.Sequence) })
+                    .Select(g => new { g.Key.UnitId, g.Key.Kind, g.Key.All, Head = g.Max(a => a.Sequence) })
                     .ToListAsync(CancellationToken.None);
+                // Before the structure head moves: a caller that reads the new head finds these units already counted.
+                var structural = rows.Where(r => r.Kind >= 1).ToList();
+                if (structural.Where(r => r.All == 1 || r.UnitId is null).Select(r => (long?)r.Head).Max() is { } all) Interlocked.Exchange(ref _allFigures, all);
+                foreach (var r in structural.Where(r => r.All == 0 && r.UnitId is not null))
+                    _figureUnits.AddOrUpdate(r.UnitId!.Value, r.Head, (_, old) => Math.Max(old, r.Head));
                 if (rows.Where(r => r.Kind >= 1).Select(r => (long?)r.Head).Max() is { } structure) Interlocked.Exchange(ref _structure, structure);
                 if (rows.Where(r => r.Kind == 2).Select(r => (long?)r.Head).Max() is { } problems) Interlocked.Exchange(ref _problems, problems);
                 foreach (var r in rows)

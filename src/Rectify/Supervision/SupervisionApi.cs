@@ -27,15 +27,35 @@ public sealed record EvaluationDto(long UnitId, string UnitName, string Completi
 public sealed record EvaluationsDto(SheetDto Sheet, IReadOnlyList<EvaluationDto> Units, IReadOnlyDictionary<string, int> GradeCounts);
 
 /// <summary>
-/// Round-wide or year-wide figures as the API returns them: totals, outcomes and one row per unit. The problems behind
-/// "unfinished" and "basically completed" are a separate call (<see cref="FigureItemsDto"/>): at province size they are
-/// tens of thousands of rows that a figures page does not show.
+/// Round-wide or year-wide figures as the API returns them: totals, outcomes and the rows of the units, lowest rate
+/// first — all of them, or the page asked for (<see cref="UnitPage"/>); <c>UnitCount</c> is the number of all rows. The
+/// problems behind "unfinished" and "basically completed" are a separate call (<see cref="FigureItemsDto"/>): at
+/// province size they are tens of thousands of rows that a figures page does not show.
 /// </summary>
 public sealed record RoundFiguresDto(long? RoundId, string? RoundName, int? Year, DateOnly? AsOf, CompletionFigures Figures, string RateText,
-    OutcomeTotals Outcomes, IReadOnlyList<UnitFigures> Units, string Sentence)
+    OutcomeTotals Outcomes, IReadOnlyList<UnitFigures> Units, int UnitCount, string Sentence)
 {
-    public static RoundFiguresDto From(RoundFiguresReport r) =>
-        new(r.RoundId, r.RoundName, r.Year, r.AsOf, r.Figures, r.RateText, r.Outcomes, r.Units, r.Sentence);
+    public static RoundFiguresDto From(RoundFiguresReport r, UnitPage page) =>
+        new(r.RoundId, r.RoundName, r.Year, r.AsOf, r.Figures, r.RateText, r.Outcomes, page.Of(r.Units), r.Units.Count, r.Sentence);
+}
+
+/// <summary>
+/// Which unit rows of the figures to send: from <c>offset</c>, at most <c>limit</c> (all when not given). A meeting's
+/// dashboard asks for the totals and the units furthest behind (<c>limit=20</c>) instead of 2 000 rows.
+/// </summary>
+public sealed record UnitPage(int Offset, int? Limit)
+{
+    public const int MaxLimit = 10_000;
+    public static readonly UnitPage All = new(0, null);
+
+    public IReadOnlyList<UnitFigures> Of(IReadOnlyList<UnitFigures> units) =>
+        Offset == 0 && (Limit is null || Limit >= units.Count) ? units : [.. units.Skip(Offset).Take(Limit ?? int.MaxValue)];
+
+    /// <summary>The page from the query string, or the reason (in Chinese) why it is not one.</summary>
+    public static (UnitPage? Page, IResult? Invalid) From(int? offset, int? limit) =>
+        offset is < 0 ? (null, Guard.Invalid("offset", "offset 不能为负数。"))
+        : limit is < 1 or > MaxLimit ? (null, Guard.Invalid("limit", $"limit 须在 1 到 {MaxLimit} 之间。"))
+        : (new UnitPage(offset ?? 0, limit), null);
 }
 
 /// <summary>The drill-down behind the figures: which problems are unfinished and which basically completed.</summary>
@@ -71,18 +91,20 @@ public static class SupervisionApi
         api.MapGet("/problems/{id:long}/history", History).WithSummary("问题的结转历史（本问题及其在以往轮次中的原问题）");
     }
 
-    static async Task<IResult> RoundFigures(long id, DateOnly? asOf, long[]? unitId, HttpContext http, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
+    static async Task<IResult> RoundFigures(long id, DateOnly? asOf, long[]? unitId, int? offset, int? limit, HttpContext http, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
-        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), withItems: false, ct))!);
+        var (page, invalid) = UnitPage.From(offset, limit);
+        if (invalid is not null) return invalid;
+        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), page, ct))!);
     }
 
     static async Task<IResult> RoundFigureItems(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
-        return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), withItems: true, ct));
+        return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), page: null, ct));
     }
 
     static IResult Items(ReadCache.Cached? c)
@@ -92,22 +114,38 @@ public static class SupervisionApi
     }
 
     /// <summary>
-    /// Figures computed once per (query, caller's scope) and kept until an audit event other than a weekly report's or an
-    /// evidence file's is appended (every write appends one; the head comes from <see cref="AuditHeads.CurrentStructureAsync"/>:
-    /// a stream of reports does not recompute them, a report that changes its measure's status does); concurrent
-    /// requests share one computation.
-    /// As-of dates are keyed like any other query. The figures alone are grouped in SQL
-    /// (<see cref="GetRoundFigures.FiguresAsync"/>); the problem lists behind them (<c>withItems</c>) need every problem.
+    /// Figures computed once per (query, page of units, caller's scope) and kept until an audit event other than a weekly
+    /// report's or an evidence file's is appended (every write appends one; the head comes from
+    /// <see cref="AuditHeads.CurrentStructureAsync"/>: a stream of reports does not recompute them, a report that changes
+    /// its measure's status does); concurrent requests share one computation. After such a change the copy is brought up
+    /// to date unit by unit when the heads can tell which units changed (<see cref="AuditHeads.FigureUnitsChangedSince"/>,
+    /// <see cref="GetRoundFigures.RefreshAsync"/>): the first reader after a status change waits for that unit's rows,
+    /// not for the round's. As-of dates are keyed like any other query and always computed whole. The figures alone are
+    /// grouped in SQL (<see cref="GetRoundFigures.FiguresAsync"/>); the problem lists behind them (<paramref name="page"/>
+    /// null) need every problem.
     /// </summary>
-    static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, bool withItems, CancellationToken ct)
+    static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, UnitPage? page, CancellationToken ct)
     {
-        var head = await heads.CurrentStructureAsync(ct);
+        // The head and the generation it belongs to (a restore starts a new one between the two reads: read again).
+        long generation, head;
+        do
+        {
+            generation = heads.Generation;
+            head = await heads.CurrentStructureAsync(ct);
+        } while (generation != heads.Generation);
         var units = q.UnitIds is { Count: > 0 } u ? string.Join(',', u.Order()) : "";
-        var key = $"{(withItems ? "figure-items" : "figures")}|{q.RoundId}|{q.Year}|{q.AsOf:yyyy-MM-dd}|{units}|{ReadCache.ScopeKey(db.Scope)}";
+        var what = page is null ? "figure-items" : $"figures|{page.Offset}|{page.Limit}";
+        var key = $"{what}|{q.RoundId}|{q.Year}|{q.AsOf:yyyy-MM-dd}|{units}|{ReadCache.ScopeKey(db.Scope)}|{generation}";
+        var previous = page is null || q.AsOf is not null ? null : cache.Peek(key);
         return await cache.GetAsync(key, head, async () =>
         {
-            var report = withItems ? await GetRoundFigures.RunAsync(db, q, CancellationToken.None) : await GetRoundFigures.FiguresAsync(db, q, CancellationToken.None);
-            return ((RoundFiguresReport, object)?)(report, RoundFiguresDto.From(report));
+            RoundFiguresReport report;
+            if (page is null) report = await GetRoundFigures.RunAsync(db, q, CancellationToken.None);
+            else if (previous is { Value: RoundFiguresReport old } && previous.Validator < head
+                     && heads.FigureUnitsChangedSince(previous.Validator, generation) is { } changed)
+                report = await GetRoundFigures.RefreshAsync(db, q, old, changed, CancellationToken.None);
+            else report = await GetRoundFigures.FiguresAsync(db, q, CancellationToken.None);
+            return ((RoundFiguresReport, object)?)(report, RoundFiguresDto.From(report, page ?? UnitPage.All));
         });
     }
 
@@ -126,18 +164,20 @@ public static class SupervisionApi
         return TypedResults.Text(SummaryDocument.Markdown(report), "text/markdown; charset=utf-8");
     }
 
-    static async Task<IResult> YearFigures(int? year, DateOnly? asOf, long[]? unitId, HttpContext http, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
+    static async Task<IResult> YearFigures(int? year, DateOnly? asOf, long[]? unitId, int? offset, int? limit, HttpContext http, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("年度统计仅供巡察办查看。");
         if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
-        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), withItems: false, ct))!);
+        var (page, invalid) = UnitPage.From(offset, limit);
+        if (invalid is not null) return invalid;
+        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), page, ct))!);
     }
 
     static async Task<IResult> YearFigureItems(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("年度统计仅供巡察办查看。");
         if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
-        return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), withItems: true, ct));
+        return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), page: null, ct));
     }
 
     /// <summary>Kept per (problem, take, caller's scope) until an audit event other than a weekly report's or an evidence

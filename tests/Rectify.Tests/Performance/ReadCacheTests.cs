@@ -272,6 +272,85 @@ public class ReadCacheTests
         }
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Figures_after_a_change_in_one_unit_recompute_that_units_row_only_and_a_round_edit_recomputes_all(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        await app.SeedWorldAsync();
+        var admin = await app.ClientFor("admin");
+        GeneratedProvince g;
+        long unitX, unitZ, problemX, problemZ;
+        await using (var db = app.Open())
+        {
+            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 5, ProblemsPerUnit: 6, MeasuresPerProblem: 2, Weeks: 1, Seed: 7));
+            // X: a unit with a completed problem (a new measure reopens it); Z: another unit, with a problem not closed.
+            var all = await GetRoundFigures.RunAsync(db, new FigureQuery(g.RoundId));
+            var open = all.Unfinished.Concat(all.BasicallyCompleted).Select(i => i.ProblemId).ToHashSet();
+            var inspections = db.Inspections.Where(i => i.RoundId == g.RoundId).Select(i => i.Id).ToList();
+            var completed = db.Problems.Where(p => inspections.Contains(p.InspectionId)).OrderBy(p => p.Id).AsEnumerable().First(p => !open.Contains(p.Id));
+            (unitX, problemX) = (completed.UnitId, completed.Id);
+            var z = all.Unfinished.First(i => i.UnitId != unitX);
+            (unitZ, problemZ) = (z.UnitId, z.ProblemId);
+        }
+        var url = $"/api/rounds/{g.RoundId}/figures";
+        static JsonElement Row(JsonElement figures, long unit) =>
+            figures.GetProperty("units").EnumerateArray().Single(u => u.GetProperty("unitId").GetInt64() == unit);
+        async Task<RoundFiguresReport> Computed()
+        {
+            await using var db = app.Open();
+            return await GetRoundFigures.FiguresAsync(db, new FigureQuery(g.RoundId));
+        }
+
+        var before = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url));
+        Assert.Equal(5, before.GetProperty("unitCount").GetInt32());
+        // A write that bypasses the application (and so its audit trail) — here only to tell which rows a later read
+        // computes again: unit Z's problem closed behind the server's back.
+        await using (var db = app.Open())
+            await db.Database.ExecuteSqlAsync($"UPDATE \"Measures\" SET \"Status\" = {(int)Core.Ledger.MeasureStatus.Closed} WHERE \"ProblemId\" = {problemZ}");
+        var zAfterBypass = (await Computed()).Units.Single(u => u.UnitId == unitZ);
+        Assert.NotEqual(Row(before, unitZ).GetProperty("figures").GetProperty("completed").GetInt32(), zAfterBypass.Figures.Completed);
+
+        // A change of status in unit X through the API (a new measure reopens a completed problem): X's row is computed
+        // again and equals a full computation; Z's row is the one read before (Z has no event since); the totals are the
+        // sum of the rows.
+        await HttpAssert.Ok<JsonElement>(await admin.PostJson($"/api/problems/{problemX}/measures", new { text = "补充整改措施" }));
+        var after = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url));
+        var full = await Computed();
+        var xNow = full.Units.Single(u => u.UnitId == unitX);
+        Assert.Equal(xNow.Figures.Completed, Row(after, unitX).GetProperty("figures").GetProperty("completed").GetInt32());
+        Assert.Equal(xNow.RateText, Row(after, unitX).GetProperty("rateText").GetString());
+        Assert.NotEqual(Row(before, unitX).GetProperty("figures").GetProperty("completed").GetInt32(), xNow.Figures.Completed);
+        Assert.Equal(Row(before, unitZ).GetRawText(), Row(after, unitZ).GetRawText());
+        var rows = after.GetProperty("units").EnumerateArray().ToList();
+        Assert.Equal(rows.Sum(r => r.GetProperty("figures").GetProperty("completed").GetInt32()), after.GetProperty("figures").GetProperty("completed").GetInt32());
+        Assert.Equal(rows.Sum(r => r.GetProperty("figures").GetProperty("problems").GetInt32()), after.GetProperty("figures").GetProperty("problems").GetInt32());
+        // Lowest rate first, as a full computation orders them.
+        Assert.Equal(rows.Select(r => r.GetProperty("rateText").GetString()), rows.OrderBy(r => decimal.Parse(r.GetProperty("rateText").GetString()!.TrimEnd('%')))
+            .Select(r => r.GetProperty("rateText").GetString()));
+
+        // An edit of the round concerns every unit: all rows are computed again, Z's bypassed change included.
+        var round = (await HttpAssert.Ok<JsonElement>(await admin.GetAsync("/api/rounds"))).EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == g.RoundId);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutJson($"/api/rounds/{g.RoundId}", new
+        {
+            name = round.GetProperty("name").GetString() + "（修订）", kind = round.GetProperty("kind").GetString(), version = round.GetProperty("version").GetInt32(),
+        })).StatusCode);
+        var renamed = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url));
+        Assert.EndsWith("（修订）", renamed.GetProperty("roundName").GetString());
+        Assert.Equal(zAfterBypass.Figures.Completed, Row(renamed, unitZ).GetProperty("figures").GetProperty("completed").GetInt32());
+        var fullAgain = (await Computed()).Figures;
+        Assert.Equal(fullAgain.Completed, renamed.GetProperty("figures").GetProperty("completed").GetInt32());
+        Assert.Equal(fullAgain.Problems, renamed.GetProperty("figures").GetProperty("problems").GetInt32());
+
+        // A page: the totals of the round, the units furthest behind, and how many units there are.
+        var page = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url + "?limit=2&offset=1"));
+        Assert.Equal(renamed.GetProperty("figures").GetRawText(), page.GetProperty("figures").GetRawText());
+        Assert.Equal(5, page.GetProperty("unitCount").GetInt32());
+        Assert.Equal(renamed.GetProperty("units").EnumerateArray().Skip(1).Take(2).Select(r => r.GetRawText()),
+            page.GetProperty("units").EnumerateArray().Select(r => r.GetRawText()));
+        await HttpAssert.Problem(await admin.GetAsync(url + "?limit=0"), 400);
+        await HttpAssert.Problem(await admin.GetAsync(url + "?offset=-1"), 400);
+    }
+
     [Fact]
     public async Task Revoked_token_and_changed_password_take_effect_on_the_next_request()
     {
