@@ -5,9 +5,9 @@
 #   fresh Idempotency-Key each) for REPORT_SECONDS, the server's peak working set, and the raw SQL of the hot queries.
 # Usage: bench/province-load.sh sqlite FILE | postgresql CONNSTRING        (prints Markdown to stdout)
 # Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post", any subset, or
-#   "search", "steady", "mixed") WORK (keep logs there) RECTIFY_BIN (the server to measure, default this checkout's Release build)
+#   "search", "steady", "mixed", "change") WORK (keep logs there) RECTIFY_BIN (the server to measure, default this checkout's Release build)
 #   SEARCH_TERMS (query strings for the search phase, default bench/search-terms.txt) REPORT_RATE (800: the offered
-#   rate of the open-loop POST runs of the post, steady and mixed phases) STEADY_WARM_SECONDS (60)
+#   rate of the open-loop POST runs of the post, steady and mixed phases) STEADY_WARM_SECONDS (60) CHANGES (200)
 # PHASES=search: full-text search over the query list (distinct terms of 1–8 characters, some with kind/status
 #   filters) with the result cache off (every request computed: the cold case), then on (repeated queries), and similar
 #   problems of 100 problems of the round.
@@ -73,7 +73,7 @@ echo
 echo "| endpoint | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 phases="${PHASES:-read cold post}"
-hwm_read=-; hwm_cold=-; hwm_write=-; hwm_search=-; hwm_mixed=-; hwm_steady=-; before=0; after=0
+hwm_read=-; hwm_cold=-; hwm_change=-; hwm_write=-; hwm_search=-; hwm_mixed=-; hwm_steady=-; before=0; after=0
 if [[ $phases == *read* ]]; then
 serve true
 run "GET /bench/empty (ceiling)" --url "$base/bench/empty" --connections "$conns"
@@ -92,6 +92,15 @@ run "GET ledger (50 inspections, read cache OFF)" "${ledgers[@]}" --connections 
 run "GET round figures, 1 connection, cache OFF" --url "$base/api/rounds/$round/figures" --connections 1
 run "GET round figures ($units units), 16 connections, cache OFF" --url "$base/api/rounds/$round/figures" --connections 16
 hwm_cold=$(stop)
+fi
+# PHASES=change: the first reads of the round figures after a status change (cache on; the change's unit's rows are
+# computed again, the others kept), CHANGES (200) times, a measure of another unit each time.
+if [[ $phases == *change* ]]; then
+sql "SELECT MIN(\"Id\") FROM \"Measures\" WHERE \"InspectionId\" IN (SELECT \"Id\" FROM \"Inspections\" WHERE \"RoundId\" = $round) AND \"Status\" IN (1, 6) GROUP BY \"UnitId\" ORDER BY \"UnitId\" % 37, \"UnitId\";" > "$work/changes.txt"
+serve true
+l0=$(la)
+python3 "$here/bench/figures-after-change.py" "$base" "$token" "$round" "$work/changes.txt" "${CHANGES:-200}" | sed "s/\$/ $l0 |/"
+hwm_change=$(stop)
 fi
 # Search runs before the phases that write: their reports all say one sentence, and on PostgreSQL a term absent from
 # the newest reports is looked up range after range below them (240 000 such reports on top of a fresh province cut
@@ -156,8 +165,8 @@ hwm_mixed=$(stop)
 fi
 echo
 [[ $phases == *post* ]] && echo "Report rows stored during the POST runs (no warm-up: equal to the two rows' requests when nothing acknowledged was lost): $((after - before))."
-echo "Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, POST run ${hwm_write} MB, search runs ${hwm_search} MB, mixed run ${hwm_mixed} MB, steady POST run ${hwm_steady} MB."
-head -c 300 "$work/err" | sed 's/^/Last load-client error: /' || true
+echo "Server peak working set (VmHWM): read runs ${hwm_read} MB, cache-off runs ${hwm_cold} MB, change run ${hwm_change} MB, POST run ${hwm_write} MB, search runs ${hwm_search} MB, mixed run ${hwm_mixed} MB, steady POST run ${hwm_steady} MB."
+[ -s "$work/err" ] && head -c 300 "$work/err" | sed 's/^/Last load-client error: /' || true
 
 # Raw SQL of the hot queries through the database's own client (median of 5, client start-up included for sqlite3).
 first=${insp[0]}
