@@ -153,10 +153,9 @@ public static class GetRoundFigures
     /// <summary>
     /// <paramref name="previous"/> (the figures of <paramref name="q"/> as computed earlier, without the problem lists)
     /// brought up to date when only the data of <paramref name="changedUnits"/> changed since: their rows are computed
-    /// again by <see cref="FiguresAsync"/> restricted to them (a unit whose last selected inspection is gone drops out),
-    /// the other rows are kept, and the totals are summed again. The cost follows the changed units, not the round.
-    /// The caller knows which units changed (their audit events; a change of a name, a round or an inspection concerns
-    /// every unit and needs <see cref="FiguresAsync"/> instead).
+    /// again by <see cref="FiguresAsync"/> restricted to them, the other rows are kept, and the totals are summed again.
+    /// The cost follows the changed units, not the round. The caller knows which units changed (their audit events; a
+    /// change of a name, a round or an inspection concerns every unit and needs <see cref="FiguresAsync"/> instead).
     /// </summary>
     public static async Task<RoundFiguresReport> RefreshAsync(RectifyDb db, FigureQuery q, RoundFiguresReport previous,
         IReadOnlyCollection<long> changedUnits, CancellationToken ct = default)

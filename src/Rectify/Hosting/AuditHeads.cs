@@ -89,16 +89,24 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
 
     /// <summary>
     /// Entity types whose events can change the figures of every unit: a unit's name, a round, an inspection (its
-    /// round, date or unit). Any structural event without a unit counts the same, and so does a problem's deletion (a
-    /// rule of another unit may cite it). Every other structural event changes the figures of its own unit only.
+    /// round, date or unit). An event of <see cref="UnitFigures"/> without a unit counts the same.
     /// </summary>
     public static readonly string[] AllFigures = [nameof(Core.Organisations.Organisation), nameof(Core.Ledger.InspectionRound), nameof(Core.Ledger.Inspection)];
 
     /// <summary>
+    /// Entity types whose events change the figures of the unit they name (<see cref="RectifyDb"/> writes the row's own
+    /// unit): a problem (its stated status; the counters follow its rows), a measure (its status), an outcome figure, a
+    /// rule document (it cites only problems of its own unit: <c>RegisterRule</c> refuses others). Events of any type
+    /// not here or in <see cref="AllFigures"/> (users, tokens, logins, reminders, evaluations…) do not change the
+    /// figures. A new kind of data that the figures read must be added to one of the two lists.
+    /// </summary>
+    public static readonly string[] UnitFigures = [nameof(Core.Ledger.Problem), nameof(Core.Ledger.Measure), nameof(Core.Workflow.OutcomeFigure), nameof(Core.Workflow.RuleDocument)];
+
+    /// <summary>
     /// The units whose round figures may differ from a copy computed at structure head <paramref name="since"/> (from
     /// <see cref="CurrentStructureAsync"/>, in <see cref="Generation"/> <paramref name="generation"/>): those with a
-    /// structural event after it. Null when the copy cannot be brought up to date unit by unit: the heads were
-    /// forgotten since (another generation), or an event after it concerns every unit (<see cref="AllFigures"/>).
+    /// event of <see cref="UnitFigures"/> after it. Null when the copy cannot be brought up to date unit by unit: the
+    /// heads were forgotten since (another generation), or an event after it concerns every unit (<see cref="AllFigures"/>).
     /// Call after <see cref="CurrentStructureAsync"/>: every event up to the head it returned is counted here.
     /// </summary>
     public IReadOnlyCollection<long>? FigureUnitsChangedSince(long since, long generation)
@@ -153,23 +161,24 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
             {
                 // The new events' heads per unit and per kind, in one grouped read. Kind: 0 outside the structure (a
                 // report, an evidence file, a refusal), 1 structure, 2 structure and a problem's text (ProblemTexts).
-                // All: 1 when a structural event changes the figures of every unit (AllFigures).
+                // Figures: 0 none, 1 the row of the event's unit (UnitFigures), 2 every unit's row (AllFigures).
                 var rows = await db.AuditEvents.AsNoTracking()
                     .Where(a => a.Sequence > last && a.Sequence <= max)
                     .GroupBy(a => new
                     {
                         a.UnitId,
                         Kind = a.Action.StartsWith(RefusedPrefix) || NotInStructure.Contains(a.EntityType) ? 0 : ProblemTexts.Contains(a.EntityType) ? 2 : 1,
-                        All = AllFigures.Contains(a.EntityType) || (a.EntityType == nameof(Core.Ledger.Problem) && a.Action == "deleted") ? 1 : 0,
+                        Figures = AllFigures.Contains(a.EntityType) ? 2 : UnitFigures.Contains(a.EntityType) ? 1 : 0,
                     })
-                    .Select(g => new { g.Key.UnitId, g.Key.Kind, g.Key.All, Head = g.Max(a => a.Sequence) })
+                    .Select(g => new { g.Key.UnitId, g.Key.Kind, g.Key.Figures, Head = g.Max(a => a.Sequence) })
                     .ToListAsync(CancellationToken.None);
                 // Before the structure head moves: a caller that reads the new head finds these units already counted.
                 var structural = rows.Where(r => r.Kind >= 1).ToList();
-                if (structural.Where(r => r.All == 1 || r.UnitId is null).Select(r => (long?)r.Head).Max() is { } all) Interlocked.Exchange(ref _allFigures, all);
-                foreach (var r in structural.Where(r => r.All == 0 && r.UnitId is not null))
+                var figures = structural.Where(r => r.Figures >= 1).ToList();
+                if (figures.Where(r => r.Figures == 2 || r.UnitId is null).Select(r => (long?)r.Head).Max() is { } all) Interlocked.Exchange(ref _allFigures, all);
+                foreach (var r in figures.Where(r => r.Figures == 1 && r.UnitId is not null))
                     _figureUnits.AddOrUpdate(r.UnitId!.Value, r.Head, (_, old) => Math.Max(old, r.Head));
-                if (rows.Where(r => r.Kind >= 1).Select(r => (long?)r.Head).Max() is { } structure) Interlocked.Exchange(ref _structure, structure);
+                if (structural.Select(r => (long?)r.Head).Max() is { } structure) Interlocked.Exchange(ref _structure, structure);
                 if (rows.Where(r => r.Kind == 2).Select(r => (long?)r.Head).Max() is { } problems) Interlocked.Exchange(ref _problems, problems);
                 foreach (var r in rows)
                     if (r.UnitId is { } unit) _units.AddOrUpdate(unit, r.Head, (_, old) => Math.Max(old, r.Head));

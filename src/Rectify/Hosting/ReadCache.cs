@@ -69,12 +69,13 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
     }
 
     /// <summary>
-    /// The copy of <paramref name="key"/> if one is computed and not expired, without validating it: the caller compares
-    /// <see cref="Cached.Validator"/> with a head it knows to be current.
+    /// The copy of <paramref name="key"/> if one is computed and not expired (or <paramref name="evenExpired"/>), without
+    /// validating it: the caller compares <see cref="Cached.Validator"/> with a head it knows to be current, or brings an
+    /// older copy up to date itself.
     /// </summary>
-    public Cached? Peek(string key) =>
+    public Cached? Peek(string key, bool evenExpired = false) =>
         Enabled && _map.TryGetValue(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully
-        && lazy.Value.Result is { } c && c.ExpiresAtTicks > Environment.TickCount64 ? c : null;
+        && lazy.Value.Result is { } c && (evenExpired || c.ExpiresAtTicks > Environment.TickCount64) ? c : null;
 
     async Task<Cached?> ComputeAsync<T>(string key, Func<Task<(T Value, object Body)?>> compute, long validator) where T : class =>
         await compute() is { } r

@@ -97,14 +97,14 @@ public static class SupervisionApi
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
         var (page, invalid) = UnitPage.From(offset, limit);
         if (invalid is not null) return invalid;
-        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), page, ct))!);
+        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), page!, ct))!);
     }
 
     static async Task<IResult> RoundFigureItems(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
-        return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), page: null, ct));
+        return Items(await CachedFigureItemsAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), ct));
     }
 
     static IResult Items(ReadCache.Cached? c)
@@ -113,18 +113,20 @@ public static class SupervisionApi
         return TypedResults.Ok(new FigureItemsDto(r.Figures, r.Unfinished, r.BasicallyCompleted));
     }
 
+    /// <summary>The figures of a query as kept in the cache, with the generation of audit heads they were computed in.</summary>
+    sealed record FiguresModel(RoundFiguresReport Report, long Generation);
+
     /// <summary>
-    /// Figures computed once per (query, page of units, caller's scope) and kept until an audit event other than a weekly
-    /// report's or an evidence file's is appended (every write appends one; the head comes from
-    /// <see cref="AuditHeads.CurrentStructureAsync"/>: a stream of reports does not recompute them, a report that changes
-    /// its measure's status does); concurrent requests share one computation. After such a change the copy is brought up
-    /// to date unit by unit when the heads can tell which units changed (<see cref="AuditHeads.FigureUnitsChangedSince"/>,
-    /// <see cref="GetRoundFigures.RefreshAsync"/>): the first reader after a status change waits for that unit's rows,
-    /// not for the round's. As-of dates are keyed like any other query and always computed whole. The figures alone are
-    /// grouped in SQL (<see cref="GetRoundFigures.FiguresAsync"/>); the problem lists behind them (<paramref name="page"/>
-    /// null) need every problem.
+    /// Figures computed once per (query, caller's scope) and kept until an audit event other than a weekly report's or an
+    /// evidence file's is appended (every write appends one; the head comes from <see cref="AuditHeads.CurrentStructureAsync"/>:
+    /// a stream of reports does not recompute them, a report that changes its measure's status does); concurrent
+    /// requests share one computation. After such a change the copy — also one older than the cache's age limit — is
+    /// brought up to date unit by unit when the heads can tell which units changed
+    /// (<see cref="AuditHeads.FigureUnitsChangedSince"/>, <see cref="GetRoundFigures.RefreshAsync"/>): the first reader
+    /// after a status change waits for that unit's rows, not for the round's. As-of dates are keyed like any other query
+    /// and always computed whole. Each page of units is a copy of its own JSON cut from that one model (<paramref name="page"/>).
     /// </summary>
-    static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, UnitPage? page, CancellationToken ct)
+    static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, UnitPage page, CancellationToken ct)
     {
         // The head and the generation it belongs to (a restore starts a new one between the two reads: read again).
         long generation, head;
@@ -133,20 +135,38 @@ public static class SupervisionApi
             generation = heads.Generation;
             head = await heads.CurrentStructureAsync(ct);
         } while (generation != heads.Generation);
-        var units = q.UnitIds is { Count: > 0 } u ? string.Join(',', u.Order()) : "";
-        var what = page is null ? "figure-items" : $"figures|{page.Offset}|{page.Limit}";
-        var key = $"{what}|{q.RoundId}|{q.Year}|{q.AsOf:yyyy-MM-dd}|{units}|{ReadCache.ScopeKey(db.Scope)}|{generation}";
-        var previous = page is null || q.AsOf is not null ? null : cache.Peek(key);
-        return await cache.GetAsync(key, head, async () =>
+        var key = FiguresKey("figures", db, q);
+        var previous = q.AsOf is null ? cache.Peek(key, evenExpired: true) : null;
+        var model = (await cache.GetAsync(key, head, async () =>
         {
             RoundFiguresReport report;
-            if (page is null) report = await GetRoundFigures.RunAsync(db, q, CancellationToken.None);
-            else if (previous is { Value: RoundFiguresReport old } && previous.Validator < head
-                     && heads.FigureUnitsChangedSince(previous.Validator, generation) is { } changed)
-                report = await GetRoundFigures.RefreshAsync(db, q, old, changed, CancellationToken.None);
+            if (previous is { Value: FiguresModel old } && old.Generation == generation && previous.Validator <= head
+                && heads.FigureUnitsChangedSince(previous.Validator, generation) is { } changed)
+                report = await GetRoundFigures.RefreshAsync(db, q, old.Report, changed, CancellationToken.None);
             else report = await GetRoundFigures.FiguresAsync(db, q, CancellationToken.None);
-            return ((RoundFiguresReport, object)?)(report, RoundFiguresDto.From(report, page ?? UnitPage.All));
+            return ((FiguresModel, object)?)(new FiguresModel(report, generation), report.Figures);
+        }))!;
+        var figures = ((FiguresModel)model.Value).Report;
+        return await cache.GetAsync($"{key}|{page.Offset}|{page.Limit}", model.Validator,
+            () => Task.FromResult(((RoundFiguresReport, object)?)(figures, RoundFiguresDto.From(figures, page))));
+    }
+
+    /// <summary>The figures with the problem lists behind them (every problem read), kept like the figures.</summary>
+    static async Task<ReadCache.Cached?> CachedFigureItemsAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, CancellationToken ct)
+    {
+        var head = await heads.CurrentStructureAsync(ct);
+        return await cache.GetAsync(FiguresKey("figure-items", db, q), head, async () =>
+        {
+            var report = await GetRoundFigures.RunAsync(db, q, CancellationToken.None);
+            return ((RoundFiguresReport, object)?)(report, report.Figures);
         });
+    }
+
+    /// <summary>The cache key of a figures query in the caller's scope.</summary>
+    static string FiguresKey(string what, RectifyDb db, FigureQuery q)
+    {
+        var units = q.UnitIds is { Count: > 0 } u ? string.Join(',', u.Order()) : "";
+        return $"{what}|{q.RoundId}|{q.Year}|{q.AsOf:yyyy-MM-dd}|{units}|{ReadCache.ScopeKey(db.Scope)}";
     }
 
     static async Task<IResult> RoundSummary(long id, DateOnly? asOf, long[]? unitId, string? format, RectifyDb db, CancellationToken ct)
@@ -170,14 +190,14 @@ public static class SupervisionApi
         if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
         var (page, invalid) = UnitPage.From(offset, limit);
         if (invalid is not null) return invalid;
-        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), page, ct))!);
+        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), page!, ct))!);
     }
 
     static async Task<IResult> YearFigureItems(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("年度统计仅供巡察办查看。");
         if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
-        return Items(await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), page: null, ct));
+        return Items(await CachedFigureItemsAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), ct));
     }
 
     /// <summary>Kept per (problem, take, caller's scope) until an audit event other than a weekly report's or an evidence

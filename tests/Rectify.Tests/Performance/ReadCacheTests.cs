@@ -301,8 +301,12 @@ public class ReadCacheTests
             return await GetRoundFigures.FiguresAsync(db, new FigureQuery(g.RoundId));
         }
 
-        var before = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url));
+        var firstResponse = await admin.GetAsync(url);
+        var before = await HttpAssert.Ok<JsonElement>(firstResponse);
         Assert.Equal(5, before.GetProperty("unitCount").GetInt32());
+        // A query filtered to X and Z, cached too.
+        var filteredUrl = $"{url}?unitId={unitX}&unitId={unitZ}";
+        var filteredBefore = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(filteredUrl));
         // A write that bypasses the application (and so its audit trail) — here only to tell which rows a later read
         // computes again: unit Z's problem closed behind the server's back.
         await using (var db = app.Open())
@@ -314,13 +318,28 @@ public class ReadCacheTests
         // again and equals a full computation; Z's row is the one read before (Z has no event since); the totals are the
         // sum of the rows.
         await HttpAssert.Ok<JsonElement>(await admin.PostJson($"/api/problems/{problemX}/measures", new { text = "补充整改措施" }));
-        var after = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url));
+        // And an outcome figure of X (整改成效: meetings held).
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJson($"/api/problems/{problemX}/figures", new { kind = "meetings", value = 3 })).StatusCode);
+        var afterResponse = await GetIfNoneMatch(admin, url, firstResponse.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, afterResponse.StatusCode);
+        var after = await HttpAssert.Ok<JsonElement>(afterResponse);
+        // Unchanged since: the client holding this copy gets 304.
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatch(admin, url, afterResponse.Headers.ETag!)).StatusCode);
         var full = await Computed();
         var xNow = full.Units.Single(u => u.UnitId == unitX);
         Assert.Equal(xNow.Figures.Completed, Row(after, unitX).GetProperty("figures").GetProperty("completed").GetInt32());
         Assert.Equal(xNow.RateText, Row(after, unitX).GetProperty("rateText").GetString());
         Assert.NotEqual(Row(before, unitX).GetProperty("figures").GetProperty("completed").GetInt32(), xNow.Figures.Completed);
+        Assert.Equal(xNow.Outcomes.Meetings, Row(after, unitX).GetProperty("outcomes").GetProperty("meetings").GetDecimal());
+        Assert.Equal(Row(before, unitX).GetProperty("outcomes").GetProperty("meetings").GetDecimal() + 3, xNow.Outcomes.Meetings);
         Assert.Equal(Row(before, unitZ).GetRawText(), Row(after, unitZ).GetRawText());
+        // The filtered query the same way: X's row new, Z's row the copy's, totals over the two.
+        var filteredAfter = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(filteredUrl));
+        Assert.Equal(2, filteredAfter.GetProperty("unitCount").GetInt32());
+        Assert.Equal(Row(after, unitX).GetRawText(), Row(filteredAfter, unitX).GetRawText());
+        Assert.Equal(Row(filteredBefore, unitZ).GetRawText(), Row(filteredAfter, unitZ).GetRawText());
+        Assert.Equal(Row(filteredAfter, unitX).GetProperty("figures").GetProperty("problems").GetInt32() + Row(filteredAfter, unitZ).GetProperty("figures").GetProperty("problems").GetInt32(),
+            filteredAfter.GetProperty("figures").GetProperty("problems").GetInt32());
         var rows = after.GetProperty("units").EnumerateArray().ToList();
         Assert.Equal(rows.Sum(r => r.GetProperty("figures").GetProperty("completed").GetInt32()), after.GetProperty("figures").GetProperty("completed").GetInt32());
         Assert.Equal(rows.Sum(r => r.GetProperty("figures").GetProperty("problems").GetInt32()), after.GetProperty("figures").GetProperty("problems").GetInt32());
