@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """The first reads of the round figures after a status change (what an office user waits for after a unit's change).
 
-Usage: bench/figures-after-change.py BASE TOKEN ROUND MEASURE_IDS_FILE N
+Usage: bench/figures-after-change.py BASE TOKEN ROUND MEASURE_IDS_FILE N PAGE
 
 Each of N iterations changes one measure's status through the API (in_progress <-> rectified_ongoing, a measure of
-another unit each time, one id per line in MEASURE_IDS_FILE), then times GET figures?limit=20 (the totals and the 20
-units furthest behind) and GET figures (every unit), one request at a time. Prints two rows of the table of
+another unit each time, one id per line in MEASURE_IDS_FILE), then times one GET of the figures: PAGE "20" asks for
+?limit=20 (the totals and the 20 units furthest behind), "all" for every unit. Prints one row of the table of
 bench/province-load.sh: | endpoint | connections | requests | errors | req/s | p50 | p90 | p99 | max | (the caller adds
 the load column). req/s is left empty: the loop also waits for the change in between."""
 import json, sys, time, urllib.error, urllib.request
 
-base, token, rnd, ids_file, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+base, token, rnd, ids_file, n, page = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
 ids = [int(line.split()[0]) for line in open(ids_file) if line.strip()]
 headers = {"Authorization": "Bearer " + token}
 
@@ -31,17 +31,15 @@ def timed(url, times, errors):
         errors[url] = errors.get(url, 0) + 1
 
 
-page_url, all_url = f"/api/rounds/{rnd}/figures?limit=20", f"/api/rounds/{rnd}/figures"
-call("GET", page_url)
-call("GET", all_url)
-page, full, errors = [], [], {}
+name, url = ("limit=20", f"/api/rounds/{rnd}/figures?limit=20") if page == "20" else ("all units", f"/api/rounds/{rnd}/figures")
+call("GET", url)
+times, errors = [], {}
 for i in range(n):
     measure = ids[i % len(ids)]
     current = json.loads(call("GET", f"/api/measures/{measure}"))
     status = "rectified_ongoing" if current["status"] == "in_progress" else "in_progress"
     call("PUT", f"/api/measures/{measure}", {"status": status, "version": current["version"]})
-    timed(page_url, page, errors)
-    timed(all_url, full, errors)
+    timed(url, times, errors)
 
 
 def pct(values, p):
@@ -49,7 +47,5 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else float("nan")
 
 
-for name, values, url in (("limit=20", page, page_url), ("all units", full, all_url)):
-    print(f"| GET round figures ({name}), first read after a status change | 1 | {n} | {errors.get(url, 0)} | – | "
-          f"{pct(values, 50):.1f} | {pct(values, 90):.1f} | {pct(values, 99):.1f} | {max(values, default=float('nan')):.1f} |", end="")
-    print()
+print(f"| GET round figures ({name}), first read after a status change | 1 | {n} | {errors.get(url, 0)} | – | "
+      f"{pct(times, 50):.1f} | {pct(times, 90):.1f} | {pct(times, 99):.1f} | {max(times, default=float('nan')):.1f} |")

@@ -94,12 +94,15 @@ run "GET round figures ($units units), 16 connections, cache OFF" --url "$base/a
 hwm_cold=$(stop)
 fi
 # PHASES=change: the first reads of the round figures after a status change (cache on; the change's unit's rows are
-# computed again, the others kept), CHANGES (200) times, a measure of another unit each time.
+# computed again, the others kept), CHANGES (200) times, a measure of another unit each time: once reading ?limit=20
+# after each change, then once reading every unit.
 if [[ $phases == *change* ]]; then
 sql "SELECT MIN(\"Id\") FROM \"Measures\" WHERE \"InspectionId\" IN (SELECT \"Id\" FROM \"Inspections\" WHERE \"RoundId\" = $round) AND \"Status\" IN (1, 6) GROUP BY \"UnitId\" ORDER BY \"UnitId\" % 37, \"UnitId\";" > "$work/changes.txt"
 serve true
-l0=$(la)
-python3 "$here/bench/figures-after-change.py" "$base" "$token" "$round" "$work/changes.txt" "${CHANGES:-200}" | sed "s/\$/ $l0 |/"
+for page in 20 all; do
+  l0=$(la)
+  python3 "$here/bench/figures-after-change.py" "$base" "$token" "$round" "$work/changes.txt" "${CHANGES:-200}" "$page" | sed "s/\$/ $l0 |/"
+done
 hwm_change=$(stop)
 fi
 # Search runs before the phases that write: their reports all say one sentence, and on PostgreSQL a term absent from
