@@ -22,24 +22,20 @@ def call(method, url, body=None):
         return r.read()
 
 
-def timed(url, times, errors):
-    start = time.perf_counter()
-    try:
-        call("GET", url)
-        times.append((time.perf_counter() - start) * 1000)
-    except urllib.error.URLError:
-        errors[url] = errors.get(url, 0) + 1
-
-
 name, url = ("limit=20", f"/api/rounds/{rnd}/figures?limit=20") if page == "20" else ("all units", f"/api/rounds/{rnd}/figures")
 call("GET", url)
-times, errors = [], {}
+times, errors = [], 0
 for i in range(n):
     measure = ids[i % len(ids)]
     current = json.loads(call("GET", f"/api/measures/{measure}"))
     status = "rectified_ongoing" if current["status"] == "in_progress" else "in_progress"
     call("PUT", f"/api/measures/{measure}", {"status": status, "version": current["version"]})
-    timed(url, times, errors)
+    start = time.perf_counter()
+    try:
+        call("GET", url)
+        times.append((time.perf_counter() - start) * 1000)
+    except urllib.error.URLError:
+        errors += 1
 
 
 def pct(values, p):
@@ -47,5 +43,5 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else float("nan")
 
 
-print(f"| GET round figures ({name}), first read after a status change | 1 | {n} | {errors.get(url, 0)} | – | "
+print(f"| GET round figures ({name}), first read after a status change | 1 | {n} | {errors} | – | "
       f"{pct(times, 50):.1f} | {pct(times, 90):.1f} | {pct(times, 99):.1f} | {max(times, default=float('nan')):.1f} |")

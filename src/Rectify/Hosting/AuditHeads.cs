@@ -27,7 +27,7 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
     long _global = -1;
     long _structure = -1;
     long _problems = -1;
-    long _allFigures = -1;
+    long _everyUnitFiguresHead = -1;
     string? _lastHash;
     long _generation;
     long _refreshedCommits = -1;
@@ -89,29 +89,29 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
 
     /// <summary>
     /// Entity types whose events can change the figures of every unit: a unit's name, a round, an inspection (its
-    /// round, date or unit). An event of <see cref="UnitFigures"/> without a unit counts the same.
+    /// round, date or unit). An event of <see cref="FigureTypesOfOneUnit"/> without a unit counts the same.
     /// </summary>
-    public static readonly string[] AllFigures = [nameof(Core.Organisations.Organisation), nameof(Core.Ledger.InspectionRound), nameof(Core.Ledger.Inspection)];
+    public static readonly string[] FigureTypesOfEveryUnit = [nameof(Core.Organisations.Organisation), nameof(Core.Ledger.InspectionRound), nameof(Core.Ledger.Inspection)];
 
     /// <summary>
     /// Entity types whose events change the figures of the unit they name (<see cref="RectifyDb"/> writes the row's own
     /// unit): a problem (its stated status; the counters follow its rows), a measure (its status), an outcome figure, a
     /// rule document (it cites only problems of its own unit: <c>RegisterRule</c> refuses others). Events of any type
-    /// not here or in <see cref="AllFigures"/> (users, tokens, logins, reminders, evaluations…) do not change the
+    /// not here or in <see cref="FigureTypesOfEveryUnit"/> (users, tokens, logins, reminders, evaluations…) do not change the
     /// figures. A new kind of data that the figures read must be added to one of the two lists.
     /// </summary>
-    public static readonly string[] UnitFigures = [nameof(Core.Ledger.Problem), nameof(Core.Ledger.Measure), nameof(Core.Workflow.OutcomeFigure), nameof(Core.Workflow.RuleDocument)];
+    public static readonly string[] FigureTypesOfOneUnit = [nameof(Core.Ledger.Problem), nameof(Core.Ledger.Measure), nameof(Core.Workflow.OutcomeFigure), nameof(Core.Workflow.RuleDocument)];
 
     /// <summary>
     /// The units whose round figures may differ from a copy computed at structure head <paramref name="since"/> (from
     /// <see cref="CurrentStructureAsync"/>, in <see cref="Generation"/> <paramref name="generation"/>): those with a
-    /// event of <see cref="UnitFigures"/> after it. Null when the copy cannot be brought up to date unit by unit: the
-    /// heads were forgotten since (another generation), or an event after it concerns every unit (<see cref="AllFigures"/>).
+    /// event of <see cref="FigureTypesOfOneUnit"/> after it. Null when the copy cannot be brought up to date unit by unit: the
+    /// heads were forgotten since (another generation), or an event after it concerns every unit (<see cref="FigureTypesOfEveryUnit"/>).
     /// Call after <see cref="CurrentStructureAsync"/>: every event up to the head it returned is counted here.
     /// </summary>
     public IReadOnlyCollection<long>? FigureUnitsChangedSince(long since, long generation)
     {
-        if (generation != Generation || Interlocked.Read(ref _allFigures) > since) return null;
+        if (generation != Generation || Interlocked.Read(ref _everyUnitFiguresHead) > since) return null;
         return [.. _figureUnits.Where(u => u.Value > since).Select(u => u.Key)];
     }
 
@@ -153,7 +153,7 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
             {
                 // First refresh, or the chain was rewound or replaced: no unit is known; callers report them as they read them.
                 if (last >= 0) { Interlocked.Increment(ref _generation); _units.Clear(); _figureUnits.Clear(); }
-                Interlocked.Exchange(ref _allFigures, max);
+                Interlocked.Exchange(ref _everyUnitFiguresHead, max);
                 Interlocked.Exchange(ref _structure, max);
                 Interlocked.Exchange(ref _problems, max);
             }
@@ -161,21 +161,21 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
             {
                 // The new events' heads per unit and per kind, in one grouped read. Kind: 0 outside the structure (a
                 // report, an evidence file, a refusal), 1 structure, 2 structure and a problem's text (ProblemTexts).
-                // Figures: 0 none, 1 the row of the event's unit (UnitFigures), 2 every unit's row (AllFigures).
+                // Figures: 0 none, 1 the row of the event's unit (FigureTypesOfOneUnit), 2 every unit's row (FigureTypesOfEveryUnit).
                 var rows = await db.AuditEvents.AsNoTracking()
                     .Where(a => a.Sequence > last && a.Sequence <= max)
                     .GroupBy(a => new
                     {
                         a.UnitId,
                         Kind = a.Action.StartsWith(RefusedPrefix) || NotInStructure.Contains(a.EntityType) ? 0 : ProblemTexts.Contains(a.EntityType) ? 2 : 1,
-                        Figures = AllFigures.Contains(a.EntityType) ? 2 : UnitFigures.Contains(a.EntityType) ? 1 : 0,
+                        Figures = FigureTypesOfEveryUnit.Contains(a.EntityType) ? 2 : FigureTypesOfOneUnit.Contains(a.EntityType) ? 1 : 0,
                     })
                     .Select(g => new { g.Key.UnitId, g.Key.Kind, g.Key.Figures, Head = g.Max(a => a.Sequence) })
                     .ToListAsync(CancellationToken.None);
                 // Before the structure head moves: a caller that reads the new head finds these units already counted.
                 var structural = rows.Where(r => r.Kind >= 1).ToList();
                 var figures = structural.Where(r => r.Figures >= 1).ToList();
-                if (figures.Where(r => r.Figures == 2 || r.UnitId is null).Select(r => (long?)r.Head).Max() is { } all) Interlocked.Exchange(ref _allFigures, all);
+                if (figures.Where(r => r.Figures == 2 || r.UnitId is null).Select(r => (long?)r.Head).Max() is { } all) Interlocked.Exchange(ref _everyUnitFiguresHead, all);
                 foreach (var r in figures.Where(r => r.Figures == 1 && r.UnitId is not null))
                     _figureUnits.AddOrUpdate(r.UnitId!.Value, r.Head, (_, old) => Math.Max(old, r.Head));
                 if (structural.Select(r => (long?)r.Head).Max() is { } structure) Interlocked.Exchange(ref _structure, structure);

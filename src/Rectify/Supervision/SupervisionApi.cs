@@ -51,11 +51,14 @@ public sealed record UnitPage(int Offset, int? Limit)
     public IReadOnlyList<UnitFigures> Of(IReadOnlyList<UnitFigures> units) =>
         Offset == 0 && (Limit is null || Limit >= units.Count) ? units : [.. units.Skip(Offset).Take(Limit ?? int.MaxValue)];
 
-    /// <summary>The page from the query string, or the reason (in Chinese) why it is not one.</summary>
-    public static (UnitPage? Page, IResult? Invalid) From(int? offset, int? limit) =>
-        offset is < 0 ? (null, Guard.Invalid("offset", "offset 不能为负数。"))
-        : limit is < 1 or > MaxLimit ? (null, Guard.Invalid("limit", $"limit 须在 1 到 {MaxLimit} 之间。"))
-        : (new UnitPage(offset ?? 0, limit), null);
+    /// <summary>The page from the query string; the answer (in Chinese) when it is not one, else null.</summary>
+    public static IResult? Parse(int? offset, int? limit, out UnitPage page)
+    {
+        page = new UnitPage(offset ?? 0, limit);
+        return offset is < 0 ? Guard.Invalid("offset", "offset 不能为负数。")
+            : limit is < 1 or > MaxLimit ? Guard.Invalid("limit", $"limit 须在 1 到 {MaxLimit} 之间。")
+            : null;
+    }
 }
 
 /// <summary>The drill-down behind the figures: which problems are unfinished and which basically completed.</summary>
@@ -95,9 +98,8 @@ public static class SupervisionApi
     {
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
-        var (page, invalid) = UnitPage.From(offset, limit);
-        if (invalid is not null) return invalid;
-        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), page!, ct))!);
+        if (UnitPage.Parse(offset, limit, out var page) is { } invalid) return invalid;
+        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), page, ct))!);
     }
 
     static async Task<IResult> RoundFigureItems(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
@@ -188,9 +190,8 @@ public static class SupervisionApi
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("年度统计仅供巡察办查看。");
         if (year is null or < 2000 or > 2100) return Guard.Invalid("year", "请指定年度，如 year=2022。");
-        var (page, invalid) = UnitPage.From(offset, limit);
-        if (invalid is not null) return invalid;
-        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), page!, ct))!);
+        if (UnitPage.Parse(offset, limit, out var page) is { } invalid) return invalid;
+        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(null, year, unitId, asOf), page, ct))!);
     }
 
     static async Task<IResult> YearFigureItems(int? year, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
