@@ -112,7 +112,7 @@ public static class StatusRules
             if (IsClosed(s)) closed++;
             if (s == MeasureStatus.BasicallyRectified) basically++;
         }
-        return new CompletionFigures(total, completed, basically, total - completed - basically, closed);
+        return CompletionFigures.Of(total, completed, basically, closed);
     }
 
     /// <summary>Completion rate as a percentage with two decimals (688/697 → 98.71). Zero problems → 0.</summary>
@@ -193,6 +193,11 @@ public static class StatusRules
 public sealed record CompletionFigures(int Problems, int Completed, int BasicallyCompleted, int Unfinished, int Closed)
 {
     public static readonly CompletionFigures Zero = new(0, 0, 0, 0, 0);
+
+    /// <summary>The figures from the three counts (unfinished: every problem neither completed nor basically completed).</summary>
+    public static CompletionFigures Of(int problems, int completed, int basicallyCompleted, int closed) =>
+        new(problems, completed, basicallyCompleted, problems - completed - basicallyCompleted, closed);
+
     /// <summary>The figures of both sets of problems together (each problem is counted in one set only).</summary>
     public CompletionFigures Plus(CompletionFigures o) => new(Problems + o.Problems, Completed + o.Completed,
         BasicallyCompleted + o.BasicallyCompleted, Unfinished + o.Unfinished, Closed + o.Closed);

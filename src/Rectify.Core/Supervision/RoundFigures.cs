@@ -53,17 +53,51 @@ public static class GetRoundFigures
     /// <summary>One distinct status among a problem's measures.</summary>
     public sealed record MeasureRow(long ProblemId, MeasureStatus Status);
 
-    /// <summary>A counter of <see cref="ProblemCounts"/>: how many problems of an inspection have this bit set of measure statuses (and stated status).</summary>
-    public sealed record CountRow(long InspectionId, long UnitId, int Mask, int Stated, int Count);
+    /// <summary>A counter of <see cref="ProblemCounts"/>: how many problems of an inspection have this bit set of measure
+    /// statuses and stated status, the two as one <see cref="KeyOf">key</see>.</summary>
+    public sealed record CountRow(long InspectionId, long UnitId, int Key, int Count);
+
+    /// <summary>A unit's problems and how many of them count as completed, basically completed and closed.</summary>
+    sealed record UnitCounts(long UnitId, int Problems, int Completed, int Basically, int Closed);
+
+    /// <summary>A (bit set, stated status) key of <see cref="ProblemCounts"/> as one number (<see cref="KeySql"/> in SQL):
+    /// the stated status is <see cref="ProblemCounts.NoStated"/> (-1) unless the bit set is 0, so the key is unique.</summary>
+    static int KeyOf(int mask, int stated) => mask * 16 + stated + 1;
+
+    const string KeySql = "\"Mask\" * 16 + \"Stated\" + 1";
+
+    /// <summary>
+    /// Every key a <see cref="ProblemCounts"/> row can have, sorted by what a problem with it counts as: its status is
+    /// <see cref="StatusRules.ProblemStatus"/> of the bit set (or of the stated status when the set is empty), and
+    /// <see cref="StatusRules.Count"/> of that one status says whether it is completed, basically completed, closed.
+    /// A few dozen keys each, inlined into the SQL that sums the counters per unit.
+    /// </summary>
+    static readonly (int[] Completed, int[] Basically, int[] Closed) KeysCounted = CountedKeys();
+
+    static (int[], int[], int[]) CountedKeys()
+    {
+        List<int> completed = [], basically = [], closed = [];
+        var stated = new[] { ProblemCounts.NoStated }.Concat(Enum.GetValues<MeasureStatus>().Select(s => (int)s)).ToList();
+        for (var mask = 0; mask < 1 << Enum.GetValues<MeasureStatus>().Length; mask++)
+            foreach (var st in mask == 0 ? stated : [ProblemCounts.NoStated])
+            {
+                var f = StatusRules.Count([StatusRules.ProblemStatus(st == ProblemCounts.NoStated ? null : (MeasureStatus)st, [.. StatusesOf(mask)])]);
+                var key = KeyOf(mask, st);
+                if (f.Completed == 1) completed.Add(key);
+                if (f.BasicallyCompleted == 1) basically.Add(key);
+                if (f.Closed == 1) closed.Add(key);
+            }
+        return ([.. completed], [.. basically], [.. closed]);
+    }
 
     /// <summary>
     /// The figures without the problem lists behind them (<see cref="RoundFiguresReport.Unfinished"/> and
     /// <see cref="RoundFiguresReport.BasicallyCompleted"/> are empty): what the figures endpoints serve. For the current
     /// state the database sums its counters of problems per (inspection, set of distinct measure statuses of a problem),
-    /// kept by triggers (<see cref="ProblemCounts"/>, <see cref="ProblemMasks"/>), down to one row per (unit, set), and
-    /// <see cref="StatusRules"/> turns each set into the problem status, exactly as for a list of statuses (a problem's
-    /// status depends only on which statuses its measures have). As of a past date it is
-    /// <see cref="RunAsync"/> without the lists.
+    /// kept by triggers (<see cref="ProblemCounts"/>, <see cref="ProblemMasks"/>), into one row per unit: its problems,
+    /// and those whose set (or stated status) is among <see cref="KeysCounted"/> — what <see cref="StatusRules"/> makes
+    /// of each set, exactly as for a list of statuses (a problem's status depends only on which statuses its measures
+    /// have). As of a past date it is <see cref="RunAsync"/> without the lists.
     /// </summary>
     public static async Task<RoundFiguresReport> FiguresAsync(RectifyDb db, FigureQuery q, CancellationToken ct = default)
     {
@@ -74,36 +108,28 @@ public static class GetRoundFigures
             ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct) : null;
         var inspections = Inspections(db, q);
         var inspectionIds = inspections.Select(i => i.Id);
+        var (completed, basically, closed) = KeysCounted;
         // Problems counted per (unit, bit set of their measures' statuses), kept per inspection by the database's
         // triggers (ProblemCounts, over the bit sets of ProblemMasks); a problem without measures (bit set 0) keeps the
         // status stated for it, or none: not started.
-        var groups = await db.Database.SqlQueryRaw<CountRow>(
-                $"SELECT \"InspectionId\", \"UnitId\", \"Mask\", \"Stated\", \"Count\" FROM \"{ProblemCounts.Table}\"")
+        var counts = await db.Database.SqlQueryRaw<CountRow>(
+                $"SELECT \"InspectionId\", \"UnitId\", {KeySql} AS \"Key\", \"Count\" FROM \"{ProblemCounts.Table}\"")
             .Where(c => inspectionIds.Contains(c.InspectionId))
             // Raw SQL has no query filter: the caller's scope again, not only through the (scoped) inspections.
             .Where(c => db.Scope.All || db.Scope.UnitIds.Contains(c.UnitId))
-            .GroupBy(c => new { c.UnitId, c.Mask, c.Stated })
-            .Select(g => new { g.Key.UnitId, g.Key.Mask, g.Key.Stated, Count = g.Sum(c => c.Count) })
-            .ToListAsync(ct);
+            .GroupBy(c => c.UnitId)
+            .Select(g => new UnitCounts(g.Key, g.Sum(c => c.Count),
+                g.Sum(c => EF.Constant(completed).Contains(c.Key) ? c.Count : 0),
+                g.Sum(c => EF.Constant(basically).Contains(c.Key) ? c.Count : 0),
+                g.Sum(c => EF.Constant(closed).Contains(c.Key) ? c.Count : 0)))
+            .ToDictionaryAsync(u => u.UnitId, ct);
         var unitIds = await inspections.Select(i => i.UnitId).Distinct().ToListAsync(ct);
 
-        var statuses = new Dictionary<long, List<(MeasureStatus Status, int Count)>>();
-        // A few hundred (bit set, stated status) pairs at most: each derived once.
-        var derived = new Dictionary<(int Mask, int Stated), MeasureStatus>();
-        foreach (var g in groups)
-        {
-            if (!derived.TryGetValue((g.Mask, g.Stated), out var status))
-                derived[(g.Mask, g.Stated)] = status = StatusRules.ProblemStatus(
-                    g.Stated == ProblemCounts.NoStated ? null : (MeasureStatus)g.Stated, [.. StatusesOf(g.Mask)]);
-            if (!statuses.TryGetValue(g.UnitId, out var list)) statuses[g.UnitId] = list = [];
-            list.Add((status, g.Count));
-        }
-        static IEnumerable<MeasureStatus> Expand(List<(MeasureStatus Status, int Count)>? list) =>
-            list is null ? [] : list.SelectMany(x => Enumerable.Repeat(x.Status, x.Count));
-
         var (figures, problemQuery) = CurrentOutcomeFigures(db, inspectionIds);
-        return await ReportAsync(db, q, unitIds, u => Expand(statuses.GetValueOrDefault(u)), figures,
-            async ids => [.. await problemQuery.Where(id => ids.Contains(id)).ToListAsync(ct)], [], ct);
+        return await ReportAsync(db, q, unitIds,
+            u => counts.TryGetValue(u, out var c) ? CompletionFigures.Of(c.Problems, c.Completed, c.Basically, c.Closed) : CompletionFigures.Zero, figures,
+            rules => rules.Where(r => r.ProblemIds.Any(id => problemQuery.Contains(id)))
+                .GroupBy(r => r.UnitId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct), [], ct);
     }
 
     /// <summary>The outcome figures of the selected inspections' problems and measures, and the query of those problems' ids.</summary>
@@ -120,17 +146,17 @@ public static class GetRoundFigures
     /// unit (lowest rate first) and in total, and the unfinished and basically completed items. Every selected problem
     /// belongs to one of <paramref name="unitIds"/> (a problem's unit is its inspection's).
     /// </summary>
-    static async Task<RoundFiguresReport> ReportAsync(RectifyDb db, FigureQuery q, List<long> unitIds, Func<long, IEnumerable<MeasureStatus>> statusesOfUnit,
-        IQueryable<OutcomeFigure> figures, Func<List<long>, Task<HashSet<long>>> selectedAmong, List<FigureItem> items, CancellationToken ct)
+    static async Task<RoundFiguresReport> ReportAsync(RectifyDb db, FigureQuery q, List<long> unitIds, Func<long, CompletionFigures> figuresOfUnit,
+        IQueryable<OutcomeFigure> figures, Func<IQueryable<RuleDocument>, Task<Dictionary<long, int>>> ruleCounts, List<FigureItem> items, CancellationToken ct)
     {
         string? roundName = null;
         if (q.RoundId is { } rid)
             roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
         var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        var outcomes = await OutcomesAsync(db, figures, unitIds, selectedAmong, q.AsOf is { } day ? FigureQuery.Cutoff(day) : null, ct);
+        var outcomes = await OutcomesAsync(db, figures, unitIds, ruleCounts, q.AsOf is { } day ? FigureQuery.Cutoff(day) : null, ct);
         var units = unitIds.Select(u =>
         {
-            var f = StatusRules.Count(statusesOfUnit(u));
+            var f = figuresOfUnit(u);
             return new UnitFigures(u, names.GetValueOrDefault(u, "?"), f, f.RateText, outcomes.GetValueOrDefault(u, OutcomeTotals.Zero));
         });
         return Compose(q, roundName, units, items);
@@ -205,8 +231,12 @@ public static class GetRoundFigures
         var problemIdSet = problems.Select(p => p.Id).ToHashSet();
         var byUnit = problems.ToLookup(p => p.UnitId);
         var items = problems.Select(p => new FigureItem(p.Id, p.UnitId, p.InspectionId, statuses[p.Id])).OrderBy(i => i.ProblemId).ToList();
-        return await ReportAsync(db, q, unitIds, u => byUnit[u].Select(p => statuses[p.Id]), figures,
-            ids => Task.FromResult(ids.Where(problemIdSet.Contains).ToHashSet()), items, ct);
+        return await ReportAsync(db, q, unitIds, u => StatusRules.Count(byUnit[u].Select(p => statuses[p.Id])), figures,
+            async rules =>
+            {
+                var linked = await rules.Select(r => new { r.UnitId, r.ProblemIds }).ToListAsync(ct);
+                return linked.Where(r => r.ProblemIds.Any(problemIdSet.Contains)).GroupBy(r => r.UnitId).ToDictionary(g => g.Key, g => g.Count());
+            }, items, ct);
     }
 
     /// <summary>The inspections selected by round or year and units, inside the caller's scope (query filter).</summary>
@@ -312,9 +342,9 @@ public static class GetRoundFigures
     }
 
     /// <summary>Outcome figures of the selected problems (and their measures), summed per unit and kind in SQL; rule documents linked to them.</summary>
-    /// <param name="selectedAmong">Which of the given problem ids are among the selected problems.</param>
+    /// <param name="ruleCounts">Of the given rule documents, how many per unit are linked to a selected problem.</param>
     static async Task<Dictionary<long, OutcomeTotals>> OutcomesAsync(RectifyDb db, IQueryable<OutcomeFigure> selected, List<long> unitIds,
-        Func<List<long>, Task<HashSet<long>>> selectedAmong, DateTime? cutoff, CancellationToken ct)
+        Func<IQueryable<RuleDocument>, Task<Dictionary<long, int>>> ruleCounts, DateTime? cutoff, CancellationToken ct)
     {
         var figures = selected.AsNoTracking();
         if (cutoff is { } c)
@@ -327,17 +357,23 @@ public static class GetRoundFigures
             var day = DateOnly.FromDateTime(c2.AddHours(8)).AddDays(-1);
             rulesQuery = rulesQuery.Where(r => r.IssuedOn == null || r.IssuedOn <= day);
         }
-        var rules = await rulesQuery.Select(r => new { r.UnitId, r.ProblemIds }).ToListAsync(ct);
-        var problemIds = rules.Count == 0 ? [] : await selectedAmong([.. rules.SelectMany(r => r.ProblemIds).Distinct()]);
-        var ruleCounts = rules.Where(r => r.ProblemIds.Any(problemIds.Contains)).GroupBy(r => r.UnitId).ToDictionary(g => g.Key, g => g.Count());
+        var rules = await ruleCounts(rulesQuery);
 
         var result = new Dictionary<long, OutcomeTotals>();
-        var sumsByUnit = sums.ToLookup(s => s.UnitId);
-        foreach (var u in sums.Select(s => s.UnitId).Union(ruleCounts.Keys))
+        foreach (var byUnit in sums.GroupBy(s => s.UnitId))
         {
-            decimal Sum(params string[] kinds) => sumsByUnit[u].Where(s => kinds.Contains(s.Kind)).Sum(s => s.Sum);
-            result[u] = new OutcomeTotals(Sum(OutcomeKinds.People), Sum(OutcomeKinds.Rules), ruleCounts.GetValueOrDefault(u), Sum(OutcomeKinds.Funds), Sum(OutcomeKinds.Meetings));
+            decimal people = 0, made = 0, funds = 0, meetings = 0;
+            foreach (var s in byUnit)
+            {
+                if (OutcomeKinds.People.Contains(s.Kind)) people += s.Sum;
+                else if (OutcomeKinds.Rules.Contains(s.Kind)) made += s.Sum;
+                else if (OutcomeKinds.Funds.Contains(s.Kind)) funds += s.Sum;
+                else if (OutcomeKinds.Meetings.Contains(s.Kind)) meetings += s.Sum;
+            }
+            result[byUnit.Key] = new OutcomeTotals(people, made, rules.GetValueOrDefault(byUnit.Key), funds, meetings);
         }
+        foreach (var (unit, count) in rules)
+            result.TryAdd(unit, OutcomeTotals.Zero with { RuleDocuments = count });
         return result;
     }
 }
