@@ -181,7 +181,8 @@ public static class GetRoundFigures
     /// brought up to date when only the data of <paramref name="changedUnits"/> changed since: their rows are computed
     /// again by <see cref="FiguresAsync"/> restricted to them, the other rows are kept, and the totals are summed again.
     /// The cost follows the changed units, not the round. The caller knows which units changed (their audit events; a
-    /// change of a name, a round or an inspection concerns every unit and needs <see cref="FiguresAsync"/> instead).
+    /// unit that joined or left the selection — an inspection moved to or from the round — is one of them: its row is
+    /// added or dropped; a change of a round concerns every unit and needs <see cref="FiguresAsync"/> instead).
     /// </summary>
     public static async Task<RoundFiguresReport> RefreshAsync(RectifyDb db, FigureQuery q, RoundFiguresReport previous,
         IReadOnlyCollection<long> changedUnits, CancellationToken ct = default)

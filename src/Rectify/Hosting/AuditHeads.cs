@@ -88,19 +88,28 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
     }
 
     /// <summary>
-    /// Entity types whose events can change the figures of every unit: a unit's name, a round, an inspection (its
-    /// round, date or unit). An event of <see cref="FigureTypesOfOneUnit"/> without a unit counts the same.
+    /// Entity types whose events can change the figures of every unit: a round (its name heads the figures; deleting it
+    /// drops its inspections from them). An event of <see cref="FigureTypesOfOneUnit"/> without a unit counts the same
+    /// (an office's own record, for instance).
     /// </summary>
-    public static readonly string[] FigureTypesOfEveryUnit = [nameof(Core.Organisations.Organisation), nameof(Core.Ledger.InspectionRound), nameof(Core.Ledger.Inspection)];
+    public static readonly string[] FigureTypesOfEveryUnit = [nameof(Core.Ledger.InspectionRound)];
 
     /// <summary>
     /// Entity types whose events change the figures of the unit they name (<see cref="RectifyDb"/> writes the row's own
     /// unit): a problem (its stated status; the counters follow its rows), a measure (its status), an outcome figure, a
-    /// rule document (it cites only problems of its own unit: <c>RegisterRule</c> refuses others). Events of any type
-    /// not here or in <see cref="FigureTypesOfEveryUnit"/> (users, tokens, logins, reminders, evaluations…) do not change the
-    /// figures. A new kind of data that the figures read must be added to one of the two lists.
+    /// rule document (it cites only problems of its own unit: <c>RegisterRule</c> refuses others), an inspection (its
+    /// round or feedback date moves the unit's rows into or out of a round's or a year's figures; its unit never
+    /// changes: <c>EditInspection</c> refuses that), an organisation (a unit's own record names its row; a part of a
+    /// unit names the unit, and an organisation never moves to another unit; a unit moved to another office changes
+    /// the office users' scope, which is part of the cache key). Events of any type not here or in
+    /// <see cref="FigureTypesOfEveryUnit"/> (users, tokens, logins, reminders, evaluations…) do not change the figures.
+    /// A new kind of data that the figures read must be added to one of the two lists.
     /// </summary>
-    public static readonly string[] FigureTypesOfOneUnit = [nameof(Core.Ledger.Problem), nameof(Core.Ledger.Measure), nameof(Core.Workflow.OutcomeFigure), nameof(Core.Workflow.RuleDocument)];
+    public static readonly string[] FigureTypesOfOneUnit =
+    [
+        nameof(Core.Ledger.Problem), nameof(Core.Ledger.Measure), nameof(Core.Workflow.OutcomeFigure), nameof(Core.Workflow.RuleDocument),
+        nameof(Core.Ledger.Inspection), nameof(Core.Organisations.Organisation),
+    ];
 
     /// <summary>
     /// The units whose round figures may differ from a copy computed at structure head <paramref name="since"/> (from

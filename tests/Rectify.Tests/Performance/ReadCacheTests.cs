@@ -387,4 +387,77 @@ public class ReadCacheTests
         }
         Assert.Equal(HttpStatusCode.Unauthorized, (await viewer.GetAsync(url)).StatusCode);
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Figures_after_a_unit_is_renamed_or_its_inspection_moves_to_another_round_recompute_that_units_row_only(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        await app.SeedWorldAsync();
+        var admin = await app.ClientFor("admin");
+        GeneratedProvince g;
+        long unitX, unitZ, inspectionX;
+        await using (var db = app.Open())
+        {
+            g = await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 5, ProblemsPerUnit: 6, MeasuresPerProblem: 2, Weeks: 1, Seed: 11));
+            var inspections = await db.Inspections.Where(i => i.RoundId == g.RoundId).OrderBy(i => i.Id).ToListAsync();
+            (unitX, inspectionX) = (inspections[0].UnitId, inspections[0].Id);
+            // Z: a unit with a problem not yet closed, whose measures a write behind the server's back will close.
+            var open = (await GetRoundFigures.RunAsync(db, new FigureQuery(g.RoundId))).Unfinished.First(i => i.UnitId != unitX);
+            unitZ = open.UnitId;
+        }
+        static JsonElement? Row(JsonElement figures, long unit) =>
+            figures.GetProperty("units").EnumerateArray().Where(u => u.GetProperty("unitId").GetInt64() == unit).Select(u => (JsonElement?)u).SingleOrDefault();
+        var url = $"/api/rounds/{g.RoundId}/figures";
+        var round = (await HttpAssert.Ok<JsonElement>(await admin.GetAsync("/api/rounds"))).EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == g.RoundId);
+        var created = await admin.PostJson("/api/rounds", new { name = "2023年第一轮巡察", officeId = round.GetProperty("officeId").GetInt64() });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var round2 = (await HttpAssert.Ok<JsonElement>(created)).GetProperty("id").GetInt64();
+        var url2 = $"/api/rounds/{round2}/figures";
+
+        // Both rounds' figures cached: the second has no unit yet.
+        var before = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url));
+        Assert.Equal(5, before.GetProperty("unitCount").GetInt32());
+        Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url2))).GetProperty("unitCount").GetInt32());
+        // Z's problem closed behind the server's back (no audit event): a read that computes the whole round again shows it.
+        await using (var db = app.Open())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE \"Measures\" SET \"Status\" = {(int)Core.Ledger.MeasureStatus.Closed} WHERE \"UnitId\" = {unitZ}");
+            var z = (await GetRoundFigures.FiguresAsync(db, new FigureQuery(g.RoundId))).Units.Single(u => u.UnitId == unitZ);
+            Assert.NotEqual(Row(before, unitZ)!.Value.GetProperty("figures").GetProperty("completed").GetInt32(), z.Figures.Completed);
+        }
+
+        // X renamed: X's row carries the new name; Z's row is the copy's (no whole computation).
+        var org = await HttpAssert.Ok<JsonElement>(await admin.GetAsync($"/api/organisations/{unitX}"));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutJson($"/api/organisations/{unitX}", new
+        {
+            name = "更名后的单位", kind = org.GetProperty("kind").GetString(), parentId = org.GetProperty("parentId").GetInt64(),
+            ordinal = org.GetProperty("ordinal").GetInt32(), version = org.GetProperty("version").GetInt32(),
+        })).StatusCode);
+        var renamed = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url));
+        Assert.Equal("更名后的单位", Row(renamed, unitX)!.Value.GetProperty("unitName").GetString());
+        Assert.Equal(Row(before, unitZ)!.Value.GetRawText(), Row(renamed, unitZ)!.Value.GetRawText());
+
+        // X's inspection moved to the second round: the first round's figures drop X's row, the second's gain it, and
+        // each equals a computation restricted to the units whose rows changed; Z's row is still the copy's.
+        var inspection = await HttpAssert.Ok<Dictionary<string, JsonElement>>(await admin.GetAsync($"/api/inspections/{inspectionX}"));
+        inspection["roundId"] = JsonSerializer.SerializeToElement(round2);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutJson($"/api/inspections/{inspectionX}", inspection)).StatusCode);
+        var first = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url));
+        var second = await HttpAssert.Ok<JsonElement>(await admin.GetAsync(url2));
+        Assert.Equal(4, first.GetProperty("unitCount").GetInt32());
+        Assert.Null(Row(first, unitX));
+        Assert.Equal(Row(before, unitZ)!.Value.GetRawText(), Row(first, unitZ)!.Value.GetRawText());
+        var rows = first.GetProperty("units").EnumerateArray().ToList();
+        Assert.Equal(rows.Sum(r => r.GetProperty("figures").GetProperty("problems").GetInt32()), first.GetProperty("figures").GetProperty("problems").GetInt32());
+        Assert.Equal(rows.Sum(r => r.GetProperty("figures").GetProperty("completed").GetInt32()), first.GetProperty("figures").GetProperty("completed").GetInt32());
+        Assert.Equal(1, second.GetProperty("unitCount").GetInt32());
+        await using (var db = app.Open())
+        {
+            var x = (await GetRoundFigures.FiguresAsync(db, new FigureQuery(round2))).Units.Single();
+            Assert.Equal(unitX, x.UnitId);
+            Assert.Equal(x.Figures.Problems, Row(second, unitX)!.Value.GetProperty("figures").GetProperty("problems").GetInt32());
+            Assert.Equal(x.Figures.Completed, second.GetProperty("figures").GetProperty("completed").GetInt32());
+            Assert.Equal(Row(before, unitX)!.Value.GetProperty("figures").GetRawText(), Row(second, unitX)!.Value.GetProperty("figures").GetRawText());
+        }
+    }
 }
