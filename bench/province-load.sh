@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load run against an already generated province (see `rectify generate` and bench/run-all.sh):
 #   the empty ceiling, one unit's ledger (50 inspections; cached and with the read cache off), round figures (64 and
-#   1 connection; cached and off), the figures drill-down, full-text search over HTTP, weekly report POSTs (durable,
+#   1 connection; cached and off, off also with ?limit=20), the figures drill-down, full-text search over HTTP, weekly report POSTs (durable,
 #   fresh Idempotency-Key each) for REPORT_SECONDS, the server's peak working set, and the raw SQL of the hot queries.
 # Usage: bench/province-load.sh sqlite FILE | postgresql CONNSTRING        (prints Markdown to stdout)
 # Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post", any subset, or
@@ -90,6 +90,7 @@ if [[ $phases == *cold* ]]; then
 serve false
 run "GET ledger (50 inspections, read cache OFF)" "${ledgers[@]}" --connections "$conns"
 run "GET round figures, 1 connection, cache OFF" --url "$base/api/rounds/$round/figures" --connections 1
+run "GET round figures ?limit=20, 1 connection, cache OFF" --url "$base/api/rounds/$round/figures?limit=20" --connections 1
 run "GET round figures ($units units), 16 connections, cache OFF" --url "$base/api/rounds/$round/figures" --connections 16
 hwm_cold=$(stop)
 fi

@@ -209,6 +209,15 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         var office = await app.LoginAsync("office");
         await office.GotoAsync("/dashboard");
         await office.WaitForFunctionAsync("() => document.querySelector('[data-testid=chart-units] canvas, [data-testid=chart-units] svg') !== null");
+        // The headline over every unit the office follows: its problems counted in the database.
+        int problems;
+        await using (var db = Database.Open(app.Db))
+        {
+            var officeId = await db.Users.Where(u => u.UserName == "office").Select(u => u.OfficeId).SingleAsync();
+            problems = await db.Problems.CountAsync(p => db.Organisations.Any(o => o.Id == p.UnitId && o.ParentId == officeId));
+        }
+        Assert.True(problems > 0);
+        await Assertions.Expect(office.GetByTestId("units-sentence")).ToContainTextAsync($"巡察反馈的{problems}个问题");
         await office.WaitForTimeoutAsync(800);
         await BrowserApp.ScreenshotAsync(office, "08-dashboard-office");
     }

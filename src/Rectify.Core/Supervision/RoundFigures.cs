@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
@@ -57,8 +58,11 @@ public static class GetRoundFigures
     /// statuses and stated status, the two as one <see cref="KeyOf">key</see>.</summary>
     public sealed record CountRow(long InspectionId, long UnitId, int Key, int Count);
 
-    /// <summary>A unit's problems and how many of them count as completed, basically completed and closed.</summary>
-    sealed record UnitCounts(long UnitId, int Problems, int Completed, int Basically, int Closed);
+    /// <summary>The problems of a unit or an inspection, and how many of them count as completed, basically completed and closed.</summary>
+    sealed record KeyCounts(long Key, int Problems, int Completed, int Basically, int Closed)
+    {
+        public CompletionFigures Figures => CompletionFigures.Of(Problems, Completed, Basically, Closed);
+    }
 
     /// <summary>A (bit set, stated status) key of <see cref="ProblemCounts"/> as one number (<see cref="KeySql"/> in SQL):
     /// the stated status is <see cref="ProblemCounts.NoStated"/> (-1) unless the bit set is 0, so the key is unique.</summary>
@@ -108,28 +112,45 @@ public static class GetRoundFigures
             ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct) : null;
         var inspections = Inspections(db, q);
         var inspectionIds = inspections.Select(i => i.Id);
-        var (completed, basically, closed) = KeysCounted;
-        // Problems counted per (unit, bit set of their measures' statuses), kept per inspection by the database's
-        // triggers (ProblemCounts, over the bit sets of ProblemMasks); a problem without measures (bit set 0) keeps the
-        // status stated for it, or none: not started.
-        var counts = await db.Database.SqlQueryRaw<CountRow>(
-                $"SELECT \"InspectionId\", \"UnitId\", {KeySql} AS \"Key\", \"Count\" FROM \"{ProblemCounts.Table}\"")
-            .Where(c => inspectionIds.Contains(c.InspectionId))
-            // Raw SQL has no query filter: the caller's scope again, not only through the (scoped) inspections.
-            .Where(c => db.Scope.All || db.Scope.UnitIds.Contains(c.UnitId))
-            .GroupBy(c => c.UnitId)
-            .Select(g => new UnitCounts(g.Key, g.Sum(c => c.Count),
-                g.Sum(c => EF.Constant(completed).Contains(c.Key) ? c.Count : 0),
-                g.Sum(c => EF.Constant(basically).Contains(c.Key) ? c.Count : 0),
-                g.Sum(c => EF.Constant(closed).Contains(c.Key) ? c.Count : 0)))
-            .ToDictionaryAsync(u => u.UnitId, ct);
+        var counts = await CountsAsync(db, inspectionIds, c => c.UnitId, ct);
         var unitIds = await inspections.Select(i => i.UnitId).Distinct().ToListAsync(ct);
 
         var (figures, problemQuery) = CurrentOutcomeFigures(db, inspectionIds);
         return await ReportAsync(db, q, unitIds,
-            u => counts.TryGetValue(u, out var c) ? CompletionFigures.Of(c.Problems, c.Completed, c.Basically, c.Closed) : CompletionFigures.Zero, figures,
+            u => counts.GetValueOrDefault(u, CompletionFigures.Zero), figures,
             rules => rules.Where(r => r.ProblemIds.Any(id => problemQuery.Contains(id)))
                 .GroupBy(r => r.UnitId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct), [], ct);
+    }
+
+    /// <summary>
+    /// The figures of each of the given inspections (inside the caller's scope) as of now, from the same counters in
+    /// the same grouped query as the round figures: one row per inspection, whatever their number. An inspection without
+    /// problems is not in the answer.
+    /// </summary>
+    public static Task<Dictionary<long, CompletionFigures>> ByInspectionAsync(RectifyDb db, IQueryable<long> inspectionIds, CancellationToken ct = default) =>
+        CountsAsync(db, inspectionIds, c => c.InspectionId, ct);
+
+    /// <summary>
+    /// The counters of the given inspections summed in SQL per <paramref name="by"/> (a unit, an inspection): the
+    /// problems, and those whose key is among <see cref="KeysCounted"/>. Problems are counted per (unit, bit set of
+    /// their measures' statuses), kept per inspection by the database's triggers (ProblemCounts, over the bit sets of
+    /// ProblemMasks); a problem without measures (bit set 0) keeps the status stated for it, or none: not started.
+    /// </summary>
+    static Task<Dictionary<long, CompletionFigures>> CountsAsync(RectifyDb db, IQueryable<long> inspectionIds,
+        Expression<Func<CountRow, long>> by, CancellationToken ct)
+    {
+        var (completed, basically, closed) = KeysCounted;
+        return db.Database.SqlQueryRaw<CountRow>(
+                $"SELECT \"InspectionId\", \"UnitId\", {KeySql} AS \"Key\", \"Count\" FROM \"{ProblemCounts.Table}\"")
+            .Where(c => inspectionIds.Contains(c.InspectionId))
+            // Raw SQL has no query filter: the caller's scope again, not only through the (scoped) inspections.
+            .Where(c => db.Scope.All || db.Scope.UnitIds.Contains(c.UnitId))
+            .GroupBy(by)
+            .Select(g => new KeyCounts(g.Key, g.Sum(c => c.Count),
+                g.Sum(c => EF.Constant(completed).Contains(c.Key) ? c.Count : 0),
+                g.Sum(c => EF.Constant(basically).Contains(c.Key) ? c.Count : 0),
+                g.Sum(c => EF.Constant(closed).Contains(c.Key) ? c.Count : 0)))
+            .ToDictionaryAsync(k => k.Key, k => k.Figures, ct);
     }
 
     /// <summary>The outcome figures of the selected inspections' problems and measures, and the query of those problems' ids.</summary>

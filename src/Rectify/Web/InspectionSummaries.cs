@@ -1,11 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
+using Rectify.Core.Supervision;
 
 namespace Rectify.Web;
 
+/// <summary>One inspection in the lists of the landing page, the inspections page and the dashboard: its problems'
+/// figures and how many of its measures are overdue.</summary>
 public sealed record InspectionSummary(long Id, long UnitId, string UnitName, string? Team, string? RoundName, long? RoundId,
-    DateOnly? FeedbackDate, LedgerFigures Figures, int OverdueMeasures);
+    DateOnly? FeedbackDate, CompletionFigures Problems, int OverdueMeasures);
 
 public sealed record MyMeasure(long Id, long ProblemId, long InspectionId, string UnitName, string ProblemTitle, string Text, bool AsLeader,
     DateOnly? Deadline, MeasureStatus Status, bool Overdue);
@@ -13,22 +16,30 @@ public sealed record MyMeasure(long Id, long ProblemId, long InspectionId, strin
 /// <summary>The lists of the landing page and the dashboards, scoped by the caller's context.</summary>
 public static class InspectionSummaries
 {
+    /// <summary>
+    /// Every inspection the caller sees (of one round when given), in a fixed number of grouped queries whatever their
+    /// number — an inspection office sees thousands: the inspections with their units' names, the problems' figures
+    /// from the counters the round figures read (<see cref="GetRoundFigures.ByInspectionAsync"/>), and the overdue
+    /// measures counted in SQL as <see cref="Labels.Overdue"/> says (open and past their deadline).
+    /// </summary>
     public static async Task<List<InspectionSummary>> LoadAsync(RectifyDb db, DateOnly today, long? roundId = null, CancellationToken ct = default)
     {
         var q = db.Inspections.AsNoTracking();
         if (roundId is { } r) q = q.Where(i => i.RoundId == r);
-        var inspections = await q.OrderBy(i => i.Id).Take(500).ToListAsync(ct);
+        var inspections = await (from i in q
+                                 join o in db.Organisations.AsNoTracking() on i.UnitId equals o.Id
+                                 orderby i.Id
+                                 select new { i.Id, i.UnitId, o.Name, i.Team, i.RoundId, i.FeedbackDate }).ToListAsync(ct);
         var rounds = await db.Rounds.AsNoTracking().ToDictionaryAsync(x => x.Id, x => x.Name, ct);
-        var result = new List<InspectionSummary>();
-        foreach (var i in inspections)
-        {
-            var ledger = await GetLedger.RunAsync(db, i.Id, new DeadlineSettings(), ct);
-            if (ledger is null) continue;
-            var overdue = ledger.Categories.SelectMany(c => c.Problems).SelectMany(p => p.Measures).Count(m => Labels.Overdue(m.Status, m.Deadline, today));
-            result.Add(new InspectionSummary(i.Id, i.UnitId, ledger.UnitName, i.Team, i.RoundId is { } rid ? rounds.GetValueOrDefault(rid) : null, i.RoundId,
-                i.FeedbackDate, ledger.Figures, overdue));
-        }
-        return result;
+        var ids = q.Select(i => i.Id);
+        var figures = await GetRoundFigures.ByInspectionAsync(db, ids, ct);
+        var open = Enum.GetValues<MeasureStatus>().Where(StatusRules.IsOpen).ToList();
+        var overdue = await db.Measures.AsNoTracking()
+            .Where(m => ids.Contains(m.InspectionId) && open.Contains(m.Status) && m.Deadline != null && m.Deadline < today)
+            .GroupBy(m => m.InspectionId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        return [.. inspections.Select(i => new InspectionSummary(i.Id, i.UnitId, i.Name, i.Team, i.RoundId is { } rid ? rounds.GetValueOrDefault(rid) : null,
+            i.RoundId, i.FeedbackDate, figures.GetValueOrDefault(i.Id, CompletionFigures.Zero), overdue.GetValueOrDefault(i.Id)))];
     }
 
     /// <summary>Measures where the person is the owner (责任人) or the leader (责任领导).</summary>
