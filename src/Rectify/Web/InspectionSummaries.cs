@@ -27,12 +27,12 @@ public static class InspectionSummaries
         var q = db.Inspections.AsNoTracking();
         if (roundId is { } r) q = q.Where(i => i.RoundId == r);
         var inspections = await (from i in q
-                                 join o in db.Organisations.AsNoTracking() on i.UnitId equals o.Id
+                                 from o in db.Organisations.AsNoTracking().Where(o => o.Id == i.UnitId).DefaultIfEmpty()
                                  orderby i.Id
-                                 select new { i.Id, i.UnitId, o.Name, i.Team, i.RoundId, i.FeedbackDate }).ToListAsync(ct);
+                                 select new { i.Id, i.UnitId, Name = o == null ? "" : o.Name, i.Team, i.RoundId, i.FeedbackDate }).ToListAsync(ct);
         var rounds = await db.Rounds.AsNoTracking().ToDictionaryAsync(x => x.Id, x => x.Name, ct);
         var ids = q.Select(i => i.Id);
-        var figures = await GetRoundFigures.ByInspectionAsync(db, ids, ct);
+        var figures = await GetRoundFigures.ByInspectionAsync(db, q, ct);
         var open = Enum.GetValues<MeasureStatus>().Where(StatusRules.IsOpen).ToList();
         var overdue = await db.Measures.AsNoTracking()
             .Where(m => ids.Contains(m.InspectionId) && open.Contains(m.Status) && m.Deadline != null && m.Deadline < today)

@@ -42,7 +42,7 @@ public class InspectionSummariesTests
         {
             await using var db = app.Open(scope);
             List<InspectionSummary> summaries;
-            using (var commands = DbEventCounter.Commands(DbEventCounter.DatabaseOf(db), _ => false))
+            using (var commands = DbEventCounter.Commands(DbEventCounter.DatabaseOf(db), DbEventCounter.Housekeeping))
             {
                 summaries = await InspectionSummaries.LoadAsync(db, today);
                 Assert.InRange(commands.Count, 1, 4);
@@ -63,6 +63,14 @@ public class InspectionSummariesTests
         }
 
         await Check(null, 7);
+        // An office's user: the inspections of the units under the office (the generated ones).
+        await using (var db = app.Open())
+        {
+            var generatedUnit = await db.Inspections.OrderByDescending(i => i.Id).Select(i => i.UnitId).FirstAsync();
+            var officeId = await db.Organisations.Where(o => o.Id == generatedUnit).Select(o => o.ParentId!.Value).SingleAsync();
+            var units = await db.Organisations.Where(o => o.ParentId == officeId).Select(o => o.Id).ToArrayAsync();
+            await Check(new CallerScope(false, units, [officeId], null, "office-user", Role.Office), 7);
+        }
         // A unit's user sees only the unit's own inspections.
         long unit;
         await using (var db = app.Open())
