@@ -30,6 +30,23 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
     readonly ConcurrentDictionary<string, Lazy<Task<Cached>>> _map = new(StringComparer.Ordinal);
     long _bytes;
 
+    /// <summary>
+    /// How the copies are serialised: the API's JSON options, and the round figures' unit rows written from the bytes
+    /// kept with each row (<see cref="Supervision.UnitRowJson"/>; the same output). Not added to the API's own options,
+    /// from which the OpenAPI document's schemas are made: a converter there would leave a unit row's schema empty.
+    /// The kept bytes are not counted in <see cref="MaxBytes"/>; they live as long as the rows of a kept model.
+    /// </summary>
+    public JsonSerializerOptions BodyOptions => _bodyOptions ??= WithRows(json.Value.SerializerOptions);
+    JsonSerializerOptions? _bodyOptions;
+
+    static JsonSerializerOptions WithRows(JsonSerializerOptions api)
+    {
+        var options = new JsonSerializerOptions(api);
+        options.Converters.Add(new Supervision.UnitRowJson());
+        options.MakeReadOnly();
+        return options;
+    }
+
     public bool Enabled { get; } = config.GetValue("Rectify:Perf:ReadCache", true);
 
     /// <summary>A key part naming the caller's scope exactly.</summary>
@@ -79,7 +96,7 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
 
     async Task<Cached?> ComputeAsync<T>(string key, Func<Task<(T Value, object Body)?>> compute, long validator) where T : class =>
         await compute() is { } r
-            ? new Cached(r.Value, JsonSerializer.SerializeToUtf8Bytes(r.Body, r.Body.GetType(), json.Value.SerializerOptions), validator, 0, ETagOf(key, validator))
+            ? new Cached(r.Value, JsonSerializer.SerializeToUtf8Bytes(r.Body, r.Body.GetType(), BodyOptions), validator, 0, ETagOf(key, validator))
             : null;
 
     /// <summary>

@@ -79,7 +79,6 @@ public static class RectifyServer
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
             o.SerializerOptions.MaxDepth = 32;
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
-            o.SerializerOptions.Converters.Add(new Supervision.UnitRowJson());
         });
         // Writes to the API per signed-in user (or per address when anonymous) in a one-minute window; 0 switches it off
         // (Rectify:RateLimit:WritesPerMinute, env Rectify__RateLimit__WritesPerMinute; WindowSeconds for tests). Reads are not limited.

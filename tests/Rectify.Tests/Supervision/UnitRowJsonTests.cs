@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Rectify.Core.Ledger;
 using Rectify.Core.Supervision;
+using Rectify.Hosting;
 using Rectify.Supervision;
 using Rectify.Tests.Support;
 
@@ -27,7 +28,10 @@ public class UnitRowJsonTests
     public async Task Rows_written_from_their_kept_bytes_equal_the_serializers_own_output()
     {
         await using var app = await TestApp.StartAsync("sqlite");
-        var options = app.App.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        // The read cache's options carry the converter; the API's own (the OpenAPI schemas' source) do not.
+        var api = app.App.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        Assert.Empty(api.Converters.OfType<UnitRowJson>());
+        var options = app.App.Services.GetRequiredService<ReadCache>().BodyOptions;
         var converter = Assert.Single(options.Converters.OfType<UnitRowJson>());
         var plain = new JsonSerializerOptions(options);
         plain.Converters.Remove(converter);
@@ -47,5 +51,14 @@ public class UnitRowJsonTests
         Assert.Equal(JsonSerializer.Serialize(first, plain), JsonSerializer.Serialize(first, options));
         // And read back.
         Assert.Equal(refreshed[1], JsonSerializer.Deserialize<UnitFigures>(JsonSerializer.Serialize(refreshed[1], options), options));
+        // Other options (here indented) get the serializer's own output, not the bytes kept for the cache's.
+        var indented = new JsonSerializerOptions(options) { WriteIndented = true };
+        var plainIndented = new JsonSerializerOptions(plain) { WriteIndented = true };
+        Assert.Equal(JsonSerializer.Serialize(second, plainIndented), JsonSerializer.Serialize(second, indented));
+
+        // The OpenAPI document still describes a unit row.
+        var doc = await HttpAssert.Ok<JsonElement>(await app.Anonymous().GetAsync("/openapi/v1.json"));
+        var unit = doc.GetProperty("components").GetProperty("schemas").GetProperty(nameof(UnitFigures));
+        Assert.True(unit.GetProperty("properties").TryGetProperty("unitId", out _), unit.GetRawText());
     }
 }
