@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Linq.Expressions;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;

@@ -36,8 +36,7 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
     /// from which the OpenAPI document's schemas are made: a converter there would leave a unit row's schema empty.
     /// The kept bytes are not counted in <see cref="MaxBytes"/>; they live as long as the rows of a kept model.
     /// </summary>
-    public JsonSerializerOptions BodyOptions => _bodyOptions ??= WithRows(json.Value.SerializerOptions);
-    JsonSerializerOptions? _bodyOptions;
+    public JsonSerializerOptions BodyOptions { get; } = WithRows(json.Value.SerializerOptions);
 
     static JsonSerializerOptions WithRows(JsonSerializerOptions api)
     {

@@ -32,8 +32,8 @@ public sealed class UnitRowJson : JsonConverter<UnitFigures>
             JsonSerializer.Serialize(writer, value, Plain(options));
             return;
         }
-        if (!_rows.TryGetValue(value, out var bytes))
-            bytes = _rows.GetValue(value, row => JsonSerializer.SerializeToUtf8Bytes(row, Plain(options)));
+        // Two writers of one new row may both serialise it: the same bytes, the first kept.
+        if (!_rows.TryGetValue(value, out var bytes)) _rows.TryAdd(value, bytes = JsonSerializer.SerializeToUtf8Bytes(value, Plain(options)));
         writer.WriteRawValue(bytes, skipInputValidation: true);
     }
 

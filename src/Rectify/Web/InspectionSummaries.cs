@@ -16,6 +16,9 @@ public sealed record MyMeasure(long Id, long ProblemId, long InspectionId, strin
 /// <summary>The lists of the landing page and the dashboards, scoped by the caller's context.</summary>
 public static class InspectionSummaries
 {
+    /// <summary>The statuses <see cref="StatusRules.IsOpen"/> calls open, for the overdue count in SQL.</summary>
+    static readonly MeasureStatus[] OpenStatuses = [.. Enum.GetValues<MeasureStatus>().Where(StatusRules.IsOpen)];
+
     /// <summary>
     /// Every inspection the caller sees (of one round when given), in a fixed number of grouped queries whatever their
     /// number — an inspection office sees thousands: the inspections with their units' names, the problems' figures
@@ -33,9 +36,8 @@ public static class InspectionSummaries
         var rounds = await db.Rounds.AsNoTracking().ToDictionaryAsync(x => x.Id, x => x.Name, ct);
         var ids = q.Select(i => i.Id);
         var figures = await GetRoundFigures.ByInspectionAsync(db, q, ct);
-        var open = Enum.GetValues<MeasureStatus>().Where(StatusRules.IsOpen).ToList();
         var overdue = await db.Measures.AsNoTracking()
-            .Where(m => ids.Contains(m.InspectionId) && open.Contains(m.Status) && m.Deadline != null && m.Deadline < today)
+            .Where(m => ids.Contains(m.InspectionId) && OpenStatuses.Contains(m.Status) && m.Deadline != null && m.Deadline < today)
             .GroupBy(m => m.InspectionId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         return [.. inspections.Select(i => new InspectionSummary(i.Id, i.UnitId, i.Name, i.Team, i.RoundId is { } rid ? rounds.GetValueOrDefault(rid) : null,

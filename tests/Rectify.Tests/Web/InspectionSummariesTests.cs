@@ -21,9 +21,9 @@ public class InspectionSummariesTests
     {
         await using var app = await TestApp.StartAsync(provider);
         await app.SeedWorldAsync();
+        await app.GenerateAsync(new ProvinceSize(Units: 7, ProblemsPerUnit: 9, MeasuresPerProblem: 2, Weeks: 1, Seed: 5));
         await using (var db = app.Open())
         {
-            await new ProvinceGenerator(db, app.Clock).RunAsync(new ProvinceSize(Units: 7, ProblemsPerUnit: 9, MeasuresPerProblem: 2, Weeks: 1, Seed: 5));
             // One problem with no measures and a stated status (imported from a notice): counted as stated.
             var p = await db.Problems.Include(x => x.Measures).OrderBy(x => x.Id).LastAsync();
             db.Measures.RemoveRange(p.Measures);
