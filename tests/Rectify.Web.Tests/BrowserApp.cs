@@ -124,6 +124,17 @@ public sealed class BrowserApp : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Chooses files in a FilePicker as a user would: once the input is wired to the circuit (data-ready), and
+    /// waits until the page lists every chosen file, so a submit that follows sends them.
+    /// </summary>
+    public static async Task ChooseFilesAsync(IPage page, string inputId, params FilePayload[] files)
+    {
+        await page.Locator($"#{inputId}[data-ready]").SetInputFilesAsync(files);
+        foreach (var f in files)
+            await Assertions.Expect(page.GetByTestId($"{inputId}-chosen")).ToContainTextAsync(f.Name);
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = false });
 

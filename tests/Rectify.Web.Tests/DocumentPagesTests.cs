@@ -33,7 +33,7 @@ public sealed class DocumentPagesTests(BrowserApp app) : IClassFixture<BrowserAp
         await BrowserApp.WaitInteractiveAsync(unit);
         await unit.Locator("#upload-plan").ClickAsync();
         await Assertions.Expect(unit.GetByTestId("submit-error-plan")).ToContainTextAsync("请先选择要上传的文件");
-        await unit.Locator("#file-plan").SetInputFilesAsync(new FilePayload { Name = "整改方案.pdf", MimeType = "application/pdf", Buffer = Pdf });
+        await BrowserApp.ChooseFilesAsync(unit, "file-plan", new FilePayload { Name = "整改方案.pdf", MimeType = "application/pdf", Buffer = Pdf });
         await unit.Locator("#upload-plan").ClickAsync();
         await Assertions.Expect(unit.GetByTestId("doc-message")).ToContainTextAsync("整改方案第1版已报送");
         await Assertions.Expect(unit.GetByTestId("card-plan")).ToContainTextAsync("审核中");

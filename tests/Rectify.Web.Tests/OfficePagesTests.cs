@@ -187,11 +187,9 @@ public sealed class OfficePagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await BrowserApp.WaitInteractiveAsync(owner);
         await owner.Locator("#closure-open").ClickAsync();
         await owner.Locator("#c-statement").FillAsync("整改现场已复原，照片和验收单为证");
-        await owner.Locator("#c-files").SetInputFilesAsync(new[]
-        {
+        await BrowserApp.ChooseFilesAsync(owner, "c-files",
             new FilePayload { Name = "现场照片.png", MimeType = "image/png", Buffer = Png },
-            new FilePayload { Name = "验收单.pdf", MimeType = "application/pdf", Buffer = Pdf },
-        });
+            new FilePayload { Name = "验收单.pdf", MimeType = "application/pdf", Buffer = Pdf });
         await owner.Locator("#c-submit").ClickAsync();
         await Assertions.Expect(owner.GetByTestId("flow-message")).ToContainTextAsync("销号申请已提交");
         long imageId, pdfId;

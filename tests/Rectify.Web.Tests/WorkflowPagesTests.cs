@@ -64,7 +64,11 @@ public sealed class WorkflowPagesTests(BrowserApp app) : IClassFixture<BrowserAp
         await owner.Locator("#r-done").FillAsync("召开专题会议，修订议事规则");
         await owner.Locator("#r-percent").FillAsync("100");
         await owner.Locator("#r-next").FillAsync("申请销号");
-        await owner.Locator("#r-files").SetInputFilesAsync(new FilePayload { Name = "会议纪要.pdf", MimeType = "application/pdf", Buffer = Pdf });
+        // Eleven files at once are refused with a message (the circuit stays up); one file is then listed.
+        await owner.Locator("#r-files[data-ready]").SetInputFilesAsync(Enumerable.Range(1, 11)
+            .Select(i => new FilePayload { Name = $"照片{i}.png", MimeType = "image/png", Buffer = Pdf }).ToArray());
+        await Assertions.Expect(owner.GetByTestId("r-files-error")).ToContainTextAsync("一次最多选择 10 个文件");
+        await BrowserApp.ChooseFilesAsync(owner, "r-files", new FilePayload { Name = "会议纪要.pdf", MimeType = "application/pdf", Buffer = Pdf });
         await owner.Locator("#r-submit").ClickAsync();
         await Assertions.Expect(owner.GetByTestId("flow-message")).ToContainTextAsync("周汇报已提交");
         await Assertions.Expect(owner.GetByTestId("reports")).ToContainTextAsync("召开专题会议，修订议事规则");
