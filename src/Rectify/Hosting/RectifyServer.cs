@@ -69,6 +69,7 @@ public static class RectifyServer
         services.AddDataProtection().SetApplicationName("Rectify").PersistKeysToDbContext<RectifyDb>();
         services.AddRectifyAuthentication();
         services.AddSingleton<ReadCache>();
+        services.AddSingleton<SearchGate>();
         services.AddSingleton<AuditHeads>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorHandler.Customize);
         services.AddExceptionHandler<ErrorHandler>();

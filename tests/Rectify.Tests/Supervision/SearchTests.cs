@@ -1,11 +1,14 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Rectify.Core.Access;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
 using Rectify.Core.Organisations;
 using Rectify.Core.Performance;
 using Rectify.Core.Supervision;
+using Rectify.Core.Workflow;
 using Rectify.Tests.Support;
 
 namespace Rectify.Tests.Supervision;
@@ -38,6 +41,7 @@ public class SearchTests
         ($"&unitId={someUnit}", null, null, someUnit, null, 200),
         ($"&roundId={round}", null, null, null, round, 200),
         ($"&roundId={round}&status=in_progress", null, MeasureStatus.InProgress, null, round, 200),
+        ($"&kind=report&roundId={round}", SearchKind.Report, null, null, round, 30),
     ];
 
     [Theory, MemberData(nameof(Providers))]
@@ -49,7 +53,18 @@ public class SearchTests
         var admin = await app.ClientFor("admin");
         long someUnit;
         await using (var db = app.Open())
+        {
             someUnit = await db.Inspections.Where(i => i.RoundId == g.RoundId).OrderBy(i => i.Id).Select(i => i.UnitId).Skip(1).FirstAsync();
+            // The newest reports belong to another round (the seeded units'): a round filter must drop them.
+            var admin1 = await db.Users.Where(u => u.UserName == "admin").Select(u => u.Id).SingleAsync();
+            foreach (var m in await db.Measures.Where(m => !db.Inspections.Any(i => i.Id == m.InspectionId && i.RoundId == g.RoundId)).ToListAsync())
+                db.ProgressReports.Add(new ProgressReport
+                {
+                    MeasureId = m.Id, UnitId = m.UnitId, Week = new DateOnly(2022, 6, 27), AuthorUserId = admin1, Percent = 50,
+                    Done = "整改推进中，专项资金凭证已补齐", NextStep = "食堂管理", SubmittedAt = app.Clock.GetUtcNow().UtcDateTime,
+                });
+            Assert.True(await db.SaveChangesAsync() > 0);
+        }
 
         var compared = 0;
         var kindsSeen = new HashSet<string>();
@@ -184,6 +199,59 @@ public class SearchTests
         }
         // Unit users may not search across units at all.
         await HttpAssert.Problem(await (await app.ClientFor("unit_admin-a")).GetAsync("/api/search?q=整改"), 403);
+    }
+
+    /// <summary>
+    /// Searches are computed in turn. With one search at a time and no queue: while the gate is held, a search that must
+    /// be computed is refused with a 503 ProblemDetails in Chinese (nothing half-done), a cached answer is still served,
+    /// and once the gate is free the refused search runs.
+    /// </summary>
+    [Fact]
+    public async Task Search_WhileTheGateIsFull_IsRefusedWith503_CachedAnswersStillServed()
+    {
+        await using var app = await TestApp.StartAsync("sqlite", ("Rectify:Search:Concurrency", "1"), ("Rectify:Search:QueueLimit", "0"));
+        await app.SeedWorldAsync();
+        var admin = await app.ClientFor("admin");
+        string cachedUrl = "/api/search?q=" + Uri.EscapeDataString("学习"), otherUrl = "/api/search?q=" + Uri.EscapeDataString("计划");
+        var cached = await Hits(admin, cachedUrl);
+        Assert.NotEmpty(cached);
+
+        var gate = app.App.Services.GetRequiredService<Rectify.Supervision.SearchGate>();
+        var release = new TaskCompletionSource();
+        var holder = gate.RunAsync(async () => { await release.Task; return 0; });
+        var refused = await HttpAssert.Problem(await admin.GetAsync(otherUrl), 503);
+        Assert.Equal("检索繁忙", refused.GetProperty("title").GetString());
+        Assert.Equal(cached, await Hits(admin, cachedUrl));
+
+        release.SetResult();
+        Assert.True((await holder).Ran);
+        Assert.Equal(await PlanMeasuresAsync(app), await Hits(admin, otherUrl));
+    }
+
+    /// <summary>The gate lets waiting searches in first come, first served.</summary>
+    [Fact]
+    public async Task SearchGate_RunsWaitingWorkInTheOrderItCame()
+    {
+        using var gate = new Rectify.Supervision.SearchGate(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Rectify:Search:Concurrency"] = "1" }).Build());
+        var release = new TaskCompletionSource();
+        var holder = gate.RunAsync(async () => { await release.Task; return 0; });
+        var order = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var waiting = Enumerable.Range(1, 5).Select(i => gate.RunAsync(() => { order.Enqueue(i); return Task.FromResult(i); })).ToList();
+        Assert.Empty(order);
+        release.SetResult();
+        await holder;
+        await Task.WhenAll(waiting);
+        Assert.Equal([1, 2, 3, 4, 5], order);
+    }
+
+    /// <summary>The seeded measures that say 计划 (nothing else seeded does), newest first, as the search lists them.</summary>
+    static async Task<List<string>> PlanMeasuresAsync(TestApp app)
+    {
+        await using var db = app.Open(CallerScope.System);
+        var ids = await db.Measures.Where(m => m.Text.Contains("计划")).OrderByDescending(m => m.Id).Select(m => m.Id).ToListAsync();
+        Assert.NotEmpty(ids);
+        return [.. ids.Select(id => $"measure:{id}")];
     }
 
     static async Task<List<string>> Hits(HttpClient c, string url) =>
