@@ -219,11 +219,17 @@ public class SearchTests
         var gate = app.App.Services.GetRequiredService<Rectify.Supervision.SearchGate>();
         var release = new TaskCompletionSource();
         var holder = gate.RunAsync(async () => { await release.Task; return 0; });
-        var refused = await HttpAssert.Problem(await admin.GetAsync(otherUrl), 503);
-        Assert.Equal("检索繁忙", refused.GetProperty("title").GetString());
-        Assert.Equal(cached, await Hits(admin, cachedUrl));
+        try
+        {
+            // A search that queued instead of being refused would wait for the release: fail after 30 s, not hang.
+            var response = await admin.GetAsync(otherUrl).WaitAsync(TimeSpan.FromSeconds(30));
+            var refused = await HttpAssert.Problem(response, 503);
+            Assert.Equal("检索繁忙", refused.GetProperty("title").GetString());
+            Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+            Assert.Equal(cached, await Hits(admin, cachedUrl).WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally { release.TrySetResult(); }
 
-        release.SetResult();
         Assert.True((await holder).Ran);
         Assert.Equal(await PlanMeasuresAsync(app), await Hits(admin, otherUrl));
     }
