@@ -70,6 +70,7 @@ public static class RectifyServer
         services.AddRectifyAuthentication();
         services.AddSingleton<ReadCache>();
         services.AddSingleton<SearchGate>();
+        services.AddSingleton<OfficeSearch>();
         services.AddSingleton<AuditHeads>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorHandler.Customize);
         services.AddExceptionHandler<ErrorHandler>();

@@ -304,7 +304,7 @@ public static class SupervisionApi
     /// Results are kept per (query, filters, caller's scope) until any audit event is appended, like the figures: a
     /// repeated search runs no SQL while the in-memory audit head is unchanged.
     /// </summary>
-    static async Task<IResult> Search(string? q, long? unitId, long? roundId, string? status, string? kind, int? take, RectifyDb db, ReadCache cache, AuditHeads heads, SearchGate gate, HttpContext http, CancellationToken ct)
+    static async Task<IResult> Search(string? q, long? unitId, long? roundId, string? status, string? kind, int? take, RectifyDb db, OfficeSearch search, HttpContext http, CancellationToken ct)
     {
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("跨单位检索仅供巡察办查看。");
         if (string.IsNullOrWhiteSpace(q)) return Guard.Invalid("q", "请输入检索词。");
@@ -322,17 +322,7 @@ public static class SupervisionApi
             if (k is null) return Guard.Invalid("kind", "类型只能是 problem、measure、report 或 rule。");
         }
         if (take is < 1 or > 200) return Guard.Invalid("take", "take 须在 1–200 之间。");
-        var query = new SearchQuery(q.Trim(), unitId, roundId, st, k, take ?? 50);
-        var head = await heads.CurrentGlobalAsync(ct);
-        // The text goes last: it is the only free-form part of the key.
-        var key = $"search|{unitId}|{roundId}|{st}|{k}|{query.Take}|{ReadCache.ScopeKey(db.Scope)}|{query.Text}";
-        // Computed in turn (the gate); a cached answer does not queue. Null only when the gate's queue was full. The wait
-        // is not cancelled when the client goes away: the computation may be shared with other requests of the same key.
-        var cached = await cache.GetAsync(key, head, async () =>
-        {
-            var (ran, hits) = await gate.RunAsync(() => TextSearch.For(db).SearchAsync(db, query, CancellationToken.None));
-            return ran ? ((IReadOnlyList<SearchHit>, object)?)(hits!, hits!) : null;
-        });
+        var cached = await search.RunAsync(db, new SearchQuery(q.Trim(), unitId, roundId, st, k, take ?? 50), ct);
         if (cached is not null) return ReadCache.Json(cached);
         http.Response.Headers.RetryAfter = "1";
         return TypedResults.Problem(title: "检索繁忙", detail: "同时进行的检索过多，请稍后再试。", statusCode: StatusCodes.Status503ServiceUnavailable);
