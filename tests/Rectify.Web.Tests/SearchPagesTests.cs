@@ -8,105 +8,146 @@ namespace Rectify.Web.Tests;
 
 /// <summary>
 /// The inspection office's search pages: full-text search (全文检索) — reached from the menu, the query kept in the
-/// address, the hits those of an independent query of the database, a hit's link opening its page, closed to unit
-/// users — and 举一反三 on a problem's page: the like problems of other units.
+/// address, the hits those of an independent query of the database within the office's units, a hit's link opening its
+/// page, closed to unit users — and 举一反三 on a problem's page: the like problems of the office's other units, not
+/// those of another office.
 /// </summary>
 public sealed class SearchPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
+    const string Term = "借调";
+
     [BrowserFact]
     public async Task Office_SearchesAcrossUnits_OpensAHit_UnitUserIsRefused()
     {
-        const string term = "借调";
-        List<long> problems, measures;
+        List<string> expected;
         await using (var db = Database.Open(app.Db))
         {
-            problems = await db.Problems.Where(p => p.Title.Contains(term) || (p.Description ?? "").Contains(term))
-                .OrderByDescending(p => p.Id).Select(p => p.Id).ToListAsync();
-            measures = await db.Measures.Where(m => m.Text.Contains(term) || (m.Progress ?? "").Contains(term))
-                .OrderByDescending(m => m.Id).Select(m => m.Id).ToListAsync();
+            await AddUnitAsync(db, "市委巡察办（另一办）", "某县教育局", "2023年第一轮巡察", "违规借调教师问题突出", underDemoOffice: false);
+            var mine = await OfficeUnitsAsync(db);
+            // The search's order: problems, measures, reports, rules; newest first within each; the office's units only.
+            expected =
+            [
+                .. (await db.Problems.Where(p => mine.Contains(p.UnitId) && (p.Title.Contains(Term) || (p.Description ?? "").Contains(Term)))
+                    .Select(p => p.Id).ToListAsync()).OrderDescending().Select(id => $"hit-problem-{id}"),
+                .. (await db.Measures.Where(m => mine.Contains(m.UnitId) && (m.Text.Contains(Term) || (m.Progress ?? "").Contains(Term)))
+                    .Select(m => m.Id).ToListAsync()).OrderDescending().Select(id => $"hit-measure-{id}"),
+                .. (await db.ProgressReports.Where(r => mine.Contains(r.UnitId) && (r.Done.Contains(Term) || (r.NextStep ?? "").Contains(Term)))
+                    .Select(r => r.Id).ToListAsync()).OrderDescending().Select(id => $"hit-report-{id}"),
+                .. (await db.Rules.Where(r => mine.Contains(r.UnitId) && (r.Title.Contains(Term) || (r.Reference ?? "").Contains(Term)))
+                    .Select(r => r.Id).ToListAsync()).OrderDescending().Select(id => $"hit-rule-{id}"),
+            ];
         }
-        Assert.NotEmpty(problems);
-        Assert.NotEmpty(measures);
+        Assert.Contains(expected, e => e.StartsWith("hit-problem-"));
+        Assert.Contains(expected, e => e.StartsWith("hit-measure-"));
 
         var office = await app.LoginAsync("office");
         await office.GotoAsync("/");
         await BrowserApp.WaitInteractiveAsync(office);
         await office.GetByRole(AriaRole.Link, new() { Name = "全文检索" }).ClickAsync();
         await office.WaitForURLAsync("**/search");
-        await office.WaitForFunctionAsync("() => document.body.getAttribute('data-interactive') === '1'");
-        await office.Locator("#s-q").FillAsync(term);
-        await office.Locator("#s-submit").ClickAsync();
-        await office.WaitForURLAsync(u => u.Contains("q=" + Uri.EscapeDataString(term)));
+        await BrowserApp.WaitInteractiveAsync(office);
+        await office.Locator("#s-q").FillAsync(Term);
+        await office.Locator("#s-q").PressAsync("Enter");
+        await office.WaitForURLAsync(u => u.Contains("q=" + Uri.EscapeDataString(Term)));
 
-        // Problems first, then measures, newest first within each; every row of the database's own query, and no other.
-        var rows = office.GetByTestId("search-results").Locator("tbody tr");
-        await Assertions.Expect(rows.First).ToBeVisibleAsync();
-        var shown = await rows.EvaluateAllAsync<string[]>("rs => rs.map(r => r.getAttribute('data-testid'))");
-        var expected = problems.Select(id => $"hit-problem-{id}").Concat(measures.Select(id => $"hit-measure-{id}")).ToList();
-        Assert.Equal(expected, shown.Where(s => s.StartsWith("hit-problem-") || s.StartsWith("hit-measure-")));
-        await Assertions.Expect(office.GetByTestId("search-count")).ToContainTextAsync($"共找到 {shown.Length} 条");
+        // Every hit of the database's own query within the office's units, in the search's order, and no other.
+        await Assertions.Expect(office.GetByTestId("search-count")).ToHaveTextAsync($"共找到 {expected.Count} 条。");
+        var shown = await office.GetByTestId("search-results").Locator("tbody tr").EvaluateAllAsync<string[]>("rs => rs.map(r => r.getAttribute('data-testid'))");
+        Assert.Equal(expected, shown);
         await BrowserApp.ScreenshotAsync(office, "45-search");
 
         // The kind filter comes from the address and narrows the hits.
-        await office.GotoAsync($"/search?q={Uri.EscapeDataString(term)}&kind=measure");
-        await office.WaitForFunctionAsync("() => document.body.getAttribute('data-interactive') === '1'");
-        await Assertions.Expect(office.GetByTestId("search-count")).ToContainTextAsync($"共找到 {measures.Count} 条");
+        var measures = expected.Where(e => e.StartsWith("hit-measure-")).ToList();
+        await office.GotoAsync($"/search?q={Uri.EscapeDataString(Term)}&kind=measure");
+        await BrowserApp.WaitInteractiveAsync(office);
+        await Assertions.Expect(office.GetByTestId("search-count")).ToHaveTextAsync($"共找到 {measures.Count} 条。");
         await Assertions.Expect(office.Locator("#s-kind")).ToContainTextAsync("整改措施");
 
         // A hit opens its page.
-        await office.GetByTestId($"hit-measure-{measures[0]}").GetByRole(AriaRole.Link).ClickAsync();
-        await office.WaitForURLAsync($"**/measures/{measures[0]}");
+        var first = long.Parse(measures[0]["hit-measure-".Length..]);
+        await office.GetByTestId(measures[0]).GetByRole(AriaRole.Link).ClickAsync();
+        await office.WaitForURLAsync($"**/measures/{first}");
         await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "整改措施" })).ToBeVisibleAsync();
 
         // A unit's user has no such menu entry and cannot open the page.
         var unit = await app.LoginAsync("unit");
         await unit.GotoAsync("/");
         await BrowserApp.WaitInteractiveAsync(unit);
+        await Assertions.Expect(unit.GetByRole(AriaRole.Link, new() { Name = "整改台账" })).ToBeVisibleAsync();
         await Assertions.Expect(unit.GetByRole(AriaRole.Link, new() { Name = "全文检索" })).ToHaveCountAsync(0);
-        await unit.GotoAsync($"/search?q={Uri.EscapeDataString(term)}");
+        await unit.GotoAsync($"/search?q={Uri.EscapeDataString(Term)}");
         await Assertions.Expect(unit.GetByText("无权访问").First).ToBeVisibleAsync();
         Assert.DoesNotContain("search-results", await unit.ContentAsync());
     }
 
     [BrowserFact]
-    public async Task Office_SeesTheLikeProblemsOfOtherUnits_OnAProblemsPage_UnitUserDoesNot()
+    public async Task Office_SeesTheLikeProblemsOfItsOtherUnits_OnAProblemsPage_UnitUserDoesNot()
     {
-        long problemId, otherId;
+        long problemId, otherId, foreignId;
         await using (var db = Database.Open(app.Db))
         {
-            var problem = await db.Problems.Where(p => p.Title == "长期违规借调教师").SingleAsync();
-            problemId = problem.Id;
-            var officeId = await db.Users.Where(u => u.UserName == "office").Select(u => u.OfficeId).SingleAsync();
-            // Another unit under the same office, with a problem worded much like it in a later round.
-            var unit = new Organisation { Kind = OrganisationKind.Unit, Name = "平顶山市石龙区卫生健康委员会", ParentId = officeId };
-            var round = new InspectionRound { Name = "2023年第二轮巡察", OfficeId = officeId!.Value };
-            db.Organisations.Add(unit);
-            db.Rounds.Add(round);
-            await db.SaveChangesAsync();
-            var inspection = new Inspection { UnitId = unit.Id, RoundId = round.Id, Team = "区委第二巡察组", FeedbackDate = new DateOnly(2023, 9, 1) };
-            db.Inspections.Add(inspection);
-            await db.SaveChangesAsync();
-            var other = new Problem { InspectionId = inspection.Id, UnitId = unit.Id, Ordinal = 1, Title = "长期违规借调基层医务人员", Description = "部分医务人员长期被借调，违规借调问题突出" };
-            db.Categories.Add(new Category { InspectionId = inspection.Id, UnitId = unit.Id, Ordinal = 1, Title = "干部队伍建设方面", Problems = { other } });
-            await db.SaveChangesAsync();
-            otherId = other.Id;
+            problemId = await db.Problems.Where(p => p.Title == "长期违规借调教师").Select(p => p.Id).SingleAsync();
+            // The same problem, reworded, in another unit of the office (a later round) and in a unit of another office.
+            otherId = await AddUnitAsync(db, null, "平顶山市石龙区卫生健康委员会", "2023年第二轮巡察", "长期违规借调基层医务人员", underDemoOffice: true);
+            foreignId = await AddUnitAsync(db, "市委巡察办（又一办）", "某县卫生健康局", "2023年第二轮巡察（又一办）", "长期违规借调基层教师", underDemoOffice: false);
         }
 
         var office = await app.LoginAsync("office");
         await office.GotoAsync($"/problems/{problemId}");
         await BrowserApp.WaitInteractiveAsync(office);
-        var row = office.GetByTestId($"similar-{otherId}");
+        var similar = office.GetByTestId("similar");
+        var row = similar.GetByTestId($"similar-{otherId}");
         await Assertions.Expect(row).ToContainTextAsync("平顶山市石龙区卫生健康委员会");
         await Assertions.Expect(row).ToContainTextAsync("2023年第二轮巡察");
+        await Assertions.Expect(similar.GetByTestId($"similar-{foreignId}")).ToHaveCountAsync(0);
+        Assert.DoesNotContain("某县卫生健康局", await similar.InnerTextAsync());
         await BrowserApp.ScreenshotAsync(office, "46-similar");
         await row.GetByRole(AriaRole.Link, new() { Name = "长期违规借调基层医务人员" }).ClickAsync();
         await office.WaitForURLAsync($"**/problems/{otherId}");
         await Assertions.Expect(office.GetByRole(AriaRole.Heading, new() { Name = "长期违规借调基层医务人员" })).ToBeVisibleAsync();
+        // The other unit's page compares the other way round.
+        await Assertions.Expect(office.GetByTestId("similar").GetByTestId($"similar-{problemId}")).ToBeVisibleAsync();
 
+        // The card is decided with the page's first drawing: a unit's user never gets it.
         var unitUser = await app.LoginAsync("unit");
         await unitUser.GotoAsync($"/problems/{problemId}");
         await BrowserApp.WaitInteractiveAsync(unitUser);
         await Assertions.Expect(unitUser.GetByRole(AriaRole.Heading, new() { Name = "长期违规借调教师" })).ToBeVisibleAsync();
+        await Assertions.Expect(unitUser.GetByText("修改记录")).ToBeVisibleAsync();
         await Assertions.Expect(unitUser.GetByText("举一反三")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The units the demo's 巡察办 user supervises (those under its office).</summary>
+    static async Task<List<long>> OfficeUnitsAsync(RectifyDb db)
+    {
+        var officeId = await db.Users.Where(u => u.UserName == "office").Select(u => u.OfficeId).SingleAsync();
+        return await db.Organisations.Where(o => o.Kind == OrganisationKind.Unit && o.ParentId == officeId).Select(o => o.Id).ToListAsync();
+    }
+
+    /// <summary>A unit with one inspection and one problem, under the demo's office or under a new office; the problem's id.</summary>
+    static async Task<long> AddUnitAsync(RectifyDb db, string? newOffice, string unitName, string roundName, string problemTitle, bool underDemoOffice)
+    {
+        long officeId;
+        if (underDemoOffice)
+            officeId = (await db.Users.Where(u => u.UserName == "office").Select(u => u.OfficeId).SingleAsync())!.Value;
+        else
+        {
+            var office = new Organisation { Kind = OrganisationKind.Office, Name = newOffice! };
+            db.Organisations.Add(office);
+            await db.SaveChangesAsync();
+            officeId = office.Id;
+        }
+        var unit = new Organisation { Kind = OrganisationKind.Unit, Name = unitName, ParentId = officeId };
+        var round = new InspectionRound { Name = roundName, OfficeId = officeId };
+        db.Organisations.Add(unit);
+        db.Rounds.Add(round);
+        await db.SaveChangesAsync();
+        var inspection = new Inspection { UnitId = unit.Id, RoundId = round.Id, Team = "第二巡察组", FeedbackDate = new DateOnly(2023, 9, 1) };
+        db.Inspections.Add(inspection);
+        await db.SaveChangesAsync();
+        var problem = new Problem { InspectionId = inspection.Id, UnitId = unit.Id, Ordinal = 1, Title = problemTitle, Description = "人员长期被借调，违规借调问题突出" };
+        db.Categories.Add(new Category { InspectionId = inspection.Id, UnitId = unit.Id, Ordinal = 1, Title = "干部队伍建设方面", Problems = { problem } });
+        await db.SaveChangesAsync();
+        return problem.Id;
     }
 }
