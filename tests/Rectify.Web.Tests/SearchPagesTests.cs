@@ -117,6 +117,45 @@ public sealed class SearchPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(unitUser.GetByText("举一反三")).ToHaveCountAsync(0);
     }
 
+    [BrowserFact]
+    public async Task Office_SeesTheProblemsSeveralUnitsOfARoundShare_UnitUserIsRefused()
+    {
+        long round, demoProblem;
+        long[] others;
+        await using (var db = Database.Open(app.Db))
+        {
+            demoProblem = await db.Problems.Where(p => p.Title == "长期违规借调教师").Select(p => p.Id).SingleAsync();
+            round = (await db.Problems.Where(p => p.Id == demoProblem).Select(p => db.Inspections.Single(i => i.Id == p.InspectionId).RoundId).SingleAsync())!.Value;
+            // Two more units of the demo's round report the same problem in their own words.
+            others =
+            [
+                await AddUnitAsync(db, null, "平顶山市石龙区文化广电和旅游局", "", "长期违规借调下属单位人员", underDemoOffice: true, roundId: round),
+                await AddUnitAsync(db, null, "平顶山市石龙区人力资源和社会保障局", "", "违规长期借调工作人员", underDemoOffice: true, roundId: round),
+            ];
+        }
+
+        var office = await app.LoginAsync("office");
+        await office.GotoAsync("/");
+        await BrowserApp.WaitInteractiveAsync(office);
+        await office.GetByRole(AriaRole.Link, new() { Name = "共性问题" }).ClickAsync();
+        await office.WaitForURLAsync("**/clusters");
+        await BrowserApp.WaitInteractiveAsync(office);
+        // The newest round is shown first (other tests of this class add rounds): choose the demo's by its address.
+        await office.GotoAsync($"/clusters?round={round}");
+        await BrowserApp.WaitInteractiveAsync(office);
+        // The round's group of the borrowed staff: the three units' problems, each linked to its page.
+        var group = office.Locator("[data-testid^=cluster-]", new() { Has = office.Locator($"a[href='/problems/{demoProblem}']") });
+        await Assertions.Expect(group).ToContainTextAsync("涉及 3 个单位");
+        foreach (var id in others) await Assertions.Expect(group.Locator($"a[href='/problems/{id}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(group).ToContainTextAsync("平顶山市石龙区人力资源和社会保障局");
+        await BrowserApp.ScreenshotAsync(office, "47-clusters");
+
+        var unit = await app.LoginAsync("unit");
+        await unit.GotoAsync($"/clusters?round={round}");
+        await Assertions.Expect(unit.GetByText("无权访问").First).ToBeVisibleAsync();
+        Assert.DoesNotContain("长期违规借调下属单位人员", await unit.ContentAsync());
+    }
+
     /// <summary>The units the demo's 巡察办 user supervises (those under its office).</summary>
     static async Task<List<long>> OfficeUnitsAsync(RectifyDb db)
     {
@@ -125,7 +164,7 @@ public sealed class SearchPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     /// <summary>A unit with one inspection and one problem, under the demo's office or under a new office; the problem's id.</summary>
-    static async Task<long> AddUnitAsync(RectifyDb db, string? newOffice, string unitName, string roundName, string problemTitle, bool underDemoOffice)
+    static async Task<long> AddUnitAsync(RectifyDb db, string? newOffice, string unitName, string roundName, string problemTitle, bool underDemoOffice, long? roundId = null)
     {
         long officeId;
         if (underDemoOffice)
@@ -138,11 +177,16 @@ public sealed class SearchPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
             officeId = office.Id;
         }
         var unit = new Organisation { Kind = OrganisationKind.Unit, Name = unitName, ParentId = officeId };
-        var round = new InspectionRound { Name = roundName, OfficeId = officeId };
         db.Organisations.Add(unit);
-        db.Rounds.Add(round);
+        if (roundId is null)
+        {
+            var round = new InspectionRound { Name = roundName, OfficeId = officeId };
+            db.Rounds.Add(round);
+            await db.SaveChangesAsync();
+            roundId = round.Id;
+        }
         await db.SaveChangesAsync();
-        var inspection = new Inspection { UnitId = unit.Id, RoundId = round.Id, Team = "第二巡察组", FeedbackDate = new DateOnly(2023, 9, 1) };
+        var inspection = new Inspection { UnitId = unit.Id, RoundId = roundId, Team = "第二巡察组", FeedbackDate = new DateOnly(2023, 9, 1) };
         db.Inspections.Add(inspection);
         await db.SaveChangesAsync();
         var problem = new Problem { InspectionId = inspection.Id, UnitId = unit.Id, Ordinal = 1, Title = problemTitle, Description = "人员长期被借调，违规借调问题突出" };

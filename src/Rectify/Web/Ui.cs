@@ -37,6 +37,7 @@ public static class Ui
         ["审批"] = "Approvals",
         ["统计分析"] = "Statistics",
         ["全文检索"] = "Search",
+        ["共性问题"] = "Shared problems",
         ["方案报告报送"] = "Plans & reports",
         ["系统管理"] = "Administration",
         ["当前用户：{0}（{1}）"] = "Signed in: {0} ({1})",
