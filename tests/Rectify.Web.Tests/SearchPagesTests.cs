@@ -40,12 +40,7 @@ public sealed class SearchPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Contains(expected, e => e.StartsWith("hit-problem-"));
         Assert.Contains(expected, e => e.StartsWith("hit-measure-"));
 
-        var office = await app.LoginAsync("office");
-        await office.GotoAsync("/");
-        await BrowserApp.WaitInteractiveAsync(office);
-        await office.GetByRole(AriaRole.Link, new() { Name = "全文检索" }).ClickAsync();
-        await office.WaitForURLAsync("**/search");
-        await BrowserApp.WaitInteractiveAsync(office);
+        var office = await OfficeOpensFromMenuAsync("全文检索", "search");
         await office.Locator("#s-q").FillAsync(Term);
         await office.Locator("#s-q").PressAsync("Enter");
         await office.WaitForURLAsync(u => u.Contains("q=" + Uri.EscapeDataString(Term)));
@@ -134,12 +129,7 @@ public sealed class SearchPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
             ];
         }
 
-        var office = await app.LoginAsync("office");
-        await office.GotoAsync("/");
-        await BrowserApp.WaitInteractiveAsync(office);
-        await office.GetByRole(AriaRole.Link, new() { Name = "共性问题" }).ClickAsync();
-        await office.WaitForURLAsync("**/clusters");
-        await BrowserApp.WaitInteractiveAsync(office);
+        var office = await OfficeOpensFromMenuAsync("共性问题", "clusters");
         // The newest round is shown first (other tests of this class add rounds): choose the demo's by its address.
         await office.GotoAsync($"/clusters?round={round}");
         await BrowserApp.WaitInteractiveAsync(office);
@@ -154,6 +144,18 @@ public sealed class SearchPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await unit.GotoAsync($"/clusters?round={round}");
         await Assertions.Expect(unit.GetByText("无权访问").First).ToBeVisibleAsync();
         Assert.DoesNotContain("长期违规借调下属单位人员", await unit.ContentAsync());
+    }
+
+    /// <summary>The demo's 巡察办 user signs in and opens <paramref name="path"/> through its menu entry.</summary>
+    async Task<IPage> OfficeOpensFromMenuAsync(string entry, string path)
+    {
+        var office = await app.LoginAsync("office");
+        await office.GotoAsync("/");
+        await BrowserApp.WaitInteractiveAsync(office);
+        await office.GetByRole(AriaRole.Link, new() { Name = entry }).ClickAsync();
+        await office.WaitForURLAsync("**/" + path);
+        await BrowserApp.WaitInteractiveAsync(office);
+        return office;
     }
 
     /// <summary>The units the demo's 巡察办 user supervises (those under its office).</summary>

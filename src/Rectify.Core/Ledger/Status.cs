@@ -160,6 +160,10 @@ public static class StatusRules
         return null;
     }
 
+    /// <summary>The status named by its <see cref="Code"/> (null for none or an unknown code).</summary>
+    public static MeasureStatus? FromCode(string? code) =>
+        Enum.GetValues<MeasureStatus>().Where(s => Code(s) == code).Cast<MeasureStatus?>().FirstOrDefault();
+
     /// <summary>The snake_case name used in JSON and on the CLI.</summary>
     public static string Code(MeasureStatus s) => s switch
     {

@@ -1,7 +1,4 @@
 using System.Threading.RateLimiting;
-using Rectify.Core.Data;
-using Rectify.Core.Supervision;
-using Rectify.Hosting;
 
 namespace Rectify.Supervision;
 
@@ -23,35 +20,16 @@ public sealed class SearchGate(IConfiguration config) : IDisposable
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
 
-    /// <summary>Runs <paramref name="work"/> when its turn comes; false (nothing run) when the queue is full.</summary>
-    public async Task<(bool Ran, T? Value)> RunAsync<T>(Func<Task<T>> work, CancellationToken ct = default)
+    /// <summary>
+    /// Runs <paramref name="work"/> when its turn comes; false (nothing run) when the queue is full. The wait is not
+    /// cancellable: the work may be a computation shared by several requests (the read cache's).
+    /// </summary>
+    public async Task<(bool Ran, T? Value)> RunAsync<T>(Func<Task<T>> work)
     {
-        using var lease = await _limiter.AcquireAsync(1, ct);
+        using var lease = await _limiter.AcquireAsync(1);
         if (!lease.IsAcquired) return (false, default);
         return (true, await work());
     }
 
     public void Dispose() => _limiter.Dispose();
-}
-
-/// <summary>
-/// A full-text search as the API and the search page run it: from the read cache while no write happened since (the key
-/// holds the query and the caller's scope), otherwise computed in turn through the <see cref="SearchGate"/>. Null when
-/// the gate's queue is full (the caller says 检索繁忙).
-/// </summary>
-public sealed class OfficeSearch(ReadCache cache, AuditHeads heads, SearchGate gate)
-{
-    public async Task<ReadCache.Cached?> RunAsync(RectifyDb db, SearchQuery query, CancellationToken ct = default)
-    {
-        var head = await heads.CurrentGlobalAsync(ct);
-        // The text goes last: it is the only free-form part of the key.
-        var key = $"search|{query.UnitId}|{query.RoundId}|{query.Status}|{query.Kind}|{query.Take}|{ReadCache.ScopeKey(db.Scope)}|{query.Text}";
-        // The wait is not cancelled when the client goes away: the computation may be shared with other requests of the
-        // same key.
-        return await cache.GetAsync(key, head, async () =>
-        {
-            var (ran, hits) = await gate.RunAsync(() => TextSearch.For(db).SearchAsync(db, query, CancellationToken.None));
-            return ran ? ((IReadOnlyList<SearchHit>, object)?)(hits!, hits!) : null;
-        });
-    }
 }

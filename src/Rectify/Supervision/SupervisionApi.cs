@@ -312,7 +312,7 @@ public static class SupervisionApi
         Core.Ledger.MeasureStatus? st = null;
         if (status is { Length: > 0 })
         {
-            st = Enum.GetValues<Core.Ledger.MeasureStatus>().Where(s => Core.Ledger.StatusRules.Code(s) == status).Cast<Core.Ledger.MeasureStatus?>().FirstOrDefault();
+            st = Core.Ledger.StatusRules.FromCode(status);
             if (st is null) return Guard.Invalid("status", "状态取值无效（如 in_progress、rectified）。");
         }
         SearchKind? k = null;

@@ -1,9 +1,10 @@
+using Microsoft.EntityFrameworkCore;
 using Rectify.Core.Access;
 using Rectify.Core.Ledger;
 
 namespace Rectify.Web;
 
-/// <summary>Chinese words for codes shown on the pages.</summary>
+/// <summary>Chinese words for codes shown on the pages, and the names of what they refer to.</summary>
 public static class Labels
 {
     public static string Role(string? code) => code switch
@@ -32,6 +33,16 @@ public static class Labels
 
     public static readonly MeasureStatus[] Statuses = Enum.GetValues<MeasureStatus>();
     public static readonly RectificationMode[] Modes = Enum.GetValues<RectificationMode>();
+
+    /// <summary>A file's size as a person reads it: 512 B, 12.3 KB, 4.5 MB.</summary>
+    public static string FileSize(long bytes) => bytes < 1024 ? $"{bytes} B" : bytes < 1024 * 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes / 1024.0 / 1024:0.#} MB";
+
+    /// <summary>The names of the given organisations (units, offices) the caller may see, by id, in one query.</summary>
+    public static Task<Dictionary<long, string>> OrganisationNamesAsync(Rectify.Core.Data.RectifyDb db, IEnumerable<long> ids)
+    {
+        var list = ids.Distinct().ToList();
+        return db.Organisations.AsNoTracking().Where(o => list.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name);
+    }
 
     public static string Date(DateOnly? d) => d is { } x ? x.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—";
 
