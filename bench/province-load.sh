@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load run against an already generated province (see `rectify generate` and bench/run-all.sh):
-#   the empty ceiling, one unit's ledger (50 inspections; cached and with the read cache off), round figures (64 and
-#   1 connection; cached and off, off also with ?limit=20), the figures drill-down, full-text search over HTTP, weekly report POSTs (durable,
+#   the empty ceiling, one unit's ledger (50 inspections; cached and with the read cache off; cached also gzip), round
+#   figures (64 and 1 connection; cached, also gzip, and off, off also with ?limit=20), the figures drill-down, full-text search over HTTP, weekly report POSTs (durable,
 #   fresh Idempotency-Key each) for REPORT_SECONDS, the server's peak working set, and the raw SQL of the hot queries.
 # Usage: bench/province-load.sh sqlite FILE | postgresql CONNSTRING        (prints Markdown to stdout)
 # Environment: CONNECTIONS (64) SECONDS_PER_RUN (10) REPORT_SECONDS (60) PHASES ("read cold post", any subset, or
@@ -82,6 +82,9 @@ run "GET ledger, 1 connection" "${ledgers[@]}" --connections 1
 run "GET ledger (50 inspections, read cache on)" "${ledgers[@]}" --connections "$conns"
 run "GET round figures, 1 connection" --url "$base/api/rounds/$round/figures" --connections 1
 run "GET round figures ($units units, cache on)" --url "$base/api/rounds/$round/figures" --connections "$conns"
+# As a browser or a script with compression asks: the copy's gzip bytes, compressed once per copy.
+run "GET round figures ($units units, cache on, gzip)" --url "$base/api/rounds/$round/figures" --connections "$conns" --gzip
+run "GET ledger (50 inspections, read cache on, gzip)" "${ledgers[@]}" --connections "$conns" --gzip
 run "GET round figures drill-down items, 1 connection" --url "$base/api/rounds/$round/figures/items" --connections 1
 run "GET /api/search (4 terms)" --url "$base/api/search?q=公务接待" --url "$base/api/search?q=专项资金" --url "$base/api/search?q=合同管理&kind=problem" --url "$base/api/search?q=整改台账" --connections "$conns"
 hwm_read=$(stop)
