@@ -96,10 +96,16 @@ public static class SupervisionApi
 
     static async Task<IResult> RoundFigures(long id, DateOnly? asOf, long[]? unitId, int? offset, int? limit, HttpContext http, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
+        var query = new FigureQuery(id, null, unitId, asOf);
+        // A copy computed for this very scope at the current head proves the round visible to it (deleting a round or
+        // moving it to another office is an event that moves the head): served without SQL, as the ledger is.
+        if (db.Scope.Allows(OfficeViewers) && UnitPage.Parse(offset, limit, out var asked) is null
+            && await CurrentFiguresAsync(db, cache, heads, query, asked, ct) is { } current)
+            return ReadCache.Conditional(http, current);
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
         if (UnitPage.Parse(offset, limit, out var page) is { } invalid) return invalid;
-        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, new FigureQuery(id, null, unitId, asOf), page, ct))!);
+        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, query, page, ct))!);
     }
 
     static async Task<IResult> RoundFigureItems(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
@@ -153,6 +159,21 @@ public static class SupervisionApi
             () => Task.FromResult(((RoundFiguresReport, object)?)(figures, RoundFiguresDto.From(figures, page))));
     }
 
+    /// <summary>
+    /// The page of <see cref="CachedFiguresAsync"/> if it is already computed at the current head and generation, without
+    /// computing, refreshing or querying anything; null otherwise.
+    /// </summary>
+    static async ValueTask<ReadCache.Cached?> CurrentFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, UnitPage page, CancellationToken ct)
+    {
+        var generation = heads.Generation;
+        var head = await heads.CurrentStructureAsync(ct);
+        if (generation != heads.Generation) return null;
+        var key = FiguresKey("figures", db, q);
+        return cache.Peek(key) is { Value: FiguresModel model } copy && copy.Validator == head && model.Generation == generation
+               && cache.Peek($"{key}|{page.Offset}|{page.Limit}") is { } hit && hit.Validator == head
+            ? hit : null;
+    }
+
     /// <summary>The figures with the problem lists behind them (every problem read), kept like the figures.</summary>
     static async Task<ReadCache.Cached?> CachedFigureItemsAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, CancellationToken ct)
     {
@@ -203,7 +224,7 @@ public static class SupervisionApi
 
     /// <summary>Kept per (problem, take, caller's scope) until an audit event other than a weekly report's or an evidence
     /// file's is appended, like the figures (the comparison reads problems, not reports).</summary>
-    static async Task<IResult> Similar(long id, int? take, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
+    static async Task<IResult> Similar(long id, int? take, HttpContext http, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
     {
         if (!await db.Problems.AnyAsync(p => p.Id == id, ct)) return Guard.NotFound("问题");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("举一反三比对仅供巡察办查看。");
@@ -214,7 +235,7 @@ public static class SupervisionApi
             var similar = await ProblemSimilarity.SimilarAsync(db, await heads.CurrentProblemsAsync(CancellationToken.None), id, take ?? 10, CancellationToken.None);
             return ((IReadOnlyList<SimilarProblem>, object)?)(similar, similar);
         });
-        return ReadCache.Json(cached!);
+        return ReadCache.Json(http, cached!);
     }
 
     static async Task<IResult> Clusters(long id, double? threshold, RectifyDb db, AuditHeads heads, CancellationToken ct)
@@ -323,7 +344,7 @@ public static class SupervisionApi
         }
         if (take is < 1 or > 200) return Guard.Invalid("take", "take 须在 1–200 之间。");
         var cached = await search.RunAsync(db, new SearchQuery(q.Trim(), unitId, roundId, st, k, take ?? 50), ct);
-        if (cached is not null) return ReadCache.Json(cached);
+        if (cached is not null) return ReadCache.Json(http, cached);
         http.Response.Headers.RetryAfter = "1";
         return TypedResults.Problem(title: "检索繁忙", detail: "同时进行的检索过多，请稍后再试。", statusCode: StatusCodes.Status503ServiceUnavailable);
     }

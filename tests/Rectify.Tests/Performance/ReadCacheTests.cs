@@ -5,6 +5,7 @@ using System.Text.Json;
 using Rectify.Core.Ledger;
 using Rectify.Core.Performance;
 using Rectify.Core.Supervision;
+using Rectify.Hosting;
 using Rectify.Tests.Support;
 
 namespace Rectify.Tests.Performance;
@@ -109,6 +110,102 @@ public class ReadCacheTests
         var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.IfNoneMatch.Add(etag);
         return await client.SendAsync(request);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Figures_of_a_round_deleted_after_they_were_cached_are_404_and_a_unit_user_never_gets_the_copy(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var w = await app.SeedWorldAsync();
+        var admin = await app.ClientFor("admin");
+        var office = await app.ClientFor("office");
+        var unitUser = await app.ClientFor("unit_admin-a");
+        var round = (await HttpAssert.Ok<JsonElement>(await admin.GetAsync("/api/rounds"))).EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == w.A.RoundId);
+        var created = await admin.PostJson("/api/rounds", new { name = "2024年第二轮巡察", officeId = round.GetProperty("officeId").GetInt64() });
+        var id = (await HttpAssert.Ok<JsonElement>(created)).GetProperty("id").GetInt64();
+        var url = $"/api/rounds/{id}/figures";
+
+        // Cached for the office (read twice: the second answer is the copy, served without asking the database).
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await office.GetAsync(url))).GetProperty("unitCount").GetInt32());
+        // A unit's user does not see the round at all: "not found", never the office's copy.
+        await HttpAssert.Problem(await unitUser.GetAsync(url), 404);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/rounds/{id}")).StatusCode);
+        await HttpAssert.Problem(await office.GetAsync(url), 404);
+        await HttpAssert.Problem(await office.GetAsync(url + "?limit=20"), 404);
+    }
+
+    /// <summary>Sends GET <paramref name="url"/> with the given Accept-Encoding (and If-None-Match) headers.</summary>
+    static Task<HttpResponseMessage> GetEncoded(HttpClient client, string url, string? acceptEncoding, System.Net.Http.Headers.EntityTagHeaderValue? etag = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (acceptEncoding is not null) request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        if (etag is not null) request.Headers.IfNoneMatch.Add(etag);
+        return client.SendAsync(request);
+    }
+
+    static string Gunzip(byte[] body)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return reader.ReadToEnd();
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Figures_go_compressed_to_a_client_that_accepts_gzip_and_equal_the_plain_answer(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var w = await app.SeedWorldAsync();
+        var admin = await app.ClientFor("admin");
+        var g = await app.GenerateAsync(new ProvinceSize(Units: 30, ProblemsPerUnit: 6, MeasuresPerProblem: 2, Weeks: 1, Seed: 13));
+        var url = $"/api/rounds/{g.RoundId}/figures";
+
+        // A client without Accept-Encoding (scripts, the benchmarks' default) gets the JSON as it is.
+        var plain = await GetEncoded(admin, url, null);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        var json = await plain.Content.ReadAsStringAsync();
+        Assert.True(json.Length > ReadCache.CompressFrom, $"the test needs a copy worth compressing: {json.Length} bytes");
+        Assert.Contains("Accept-Encoding", plain.Headers.Vary);
+
+        // A browser's request: gzip, fewer bytes, the same JSON once decompressed, and its own ETag.
+        var zipped = await GetEncoded(admin, url, "gzip, deflate, br");
+        Assert.Equal(HttpStatusCode.OK, zipped.StatusCode);
+        Assert.Equal(["gzip"], zipped.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", zipped.Headers.Vary);
+        var bytes = await zipped.Content.ReadAsByteArrayAsync();
+        Assert.True(bytes.Length * 3 < System.Text.Encoding.UTF8.GetByteCount(json), $"{bytes.Length} compressed bytes of {json.Length} characters");
+        Assert.Equal(json, Gunzip(bytes));
+        Assert.NotEqual(plain.Headers.ETag, zipped.Headers.ETag);
+        Assert.Equal(await plain.Content.ReadAsByteArrayAsync(), System.Text.Encoding.UTF8.GetBytes(Gunzip(await (await GetEncoded(admin, url, "gzip")).Content.ReadAsByteArrayAsync())));
+
+        // gzip refused (q=0), or only another coding accepted: plain JSON.
+        foreach (var refused in new[] { "gzip;q=0", "br", "identity" })
+        {
+            var r = await GetEncoded(admin, url, refused);
+            Assert.Empty(r.Content.Headers.ContentEncoding);
+            Assert.Equal(json, await r.Content.ReadAsStringAsync());
+        }
+
+        // The copy is unchanged: either tag gets 304, whichever encoding the client asks for now.
+        Assert.Equal(HttpStatusCode.NotModified, (await GetEncoded(admin, url, "gzip", zipped.Headers.ETag)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetEncoded(admin, url, null, zipped.Headers.ETag)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetEncoded(admin, url, "gzip", plain.Headers.ETag)).StatusCode);
+
+        // A ledger is compressed the same way; a small answer (the seed world's own round) is not.
+        long inspection;
+        await using (var db = app.Open())
+            inspection = await db.Inspections.Where(i => i.RoundId == g.RoundId).Select(i => i.Id).FirstAsync();
+        var ledgerPlain = await admin.GetStringAsync($"/api/inspections/{inspection}/ledger");
+        var ledger = await GetEncoded(admin, $"/api/inspections/{inspection}/ledger", "gzip");
+        Assert.True(ledgerPlain.Length > ReadCache.CompressFrom, $"ledger of {ledgerPlain.Length} characters");
+        Assert.Equal(["gzip"], ledger.Content.Headers.ContentEncoding);
+        Assert.Equal(ledgerPlain, Gunzip(await ledger.Content.ReadAsByteArrayAsync()));
+        var small = await GetEncoded(admin, $"/api/rounds/{w.A.RoundId}/figures", "gzip");
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Empty(small.Content.Headers.ContentEncoding);
+        Assert.DoesNotContain("Accept-Encoding", small.Headers.Vary);
     }
 
     [Theory, MemberData(nameof(Providers))]
