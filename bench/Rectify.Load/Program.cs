@@ -51,6 +51,7 @@ public static class Program
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (gzip) http.DefaultRequestHeaders.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        GzipAsked = gzip;
 
         Func<TimeSpan, Task<Result>> run = rate > 0
             ? d => RunAtRateAsync(http, urls, connections, rate, d, post)
@@ -62,6 +63,9 @@ public static class Program
         double P(double q) => lat.Count == 0 ? double.NaN : lat[Math.Min(lat.Count - 1, (int)Math.Ceiling(q * lat.Count) - 1)];
         var rps = r.Count / r.Elapsed.TotalSeconds;
         name ??= urls[0];
+        // Answers the server did not compress (too small, or not a cached copy) are not what a "gzip" row claims: say so.
+        var plain = Interlocked.Read(ref uncompressed);
+        if (gzip && plain > 0) name += $" ({plain} answers not compressed)";
         if (markdown)
             Console.WriteLine($"| {name} | {connections} | {r.Count} | {r.Errors} | {rps:0} | {P(0.5):0.0} | {P(0.9):0.0} | {P(0.99):0.0} | {lat.LastOrDefault():0.0} |");
         else
@@ -168,8 +172,8 @@ public static class Program
         return new Result(list, list.Count, errors, elapsed, firstError);
     }
 
-    static long keySequence;
-    static bool Timeline;
+    static long keySequence, uncompressed;
+    static bool Timeline, GzipAsked;
 
     /// <summary>One request, its body read to the end; null when it succeeded, else what went wrong.</summary>
     static async Task<string?> SendAsync(HttpClient http, string url, string? post, long n, byte[] buffer)
@@ -183,6 +187,7 @@ public static class Program
                 request.Headers.Add("Idempotency-Key", $"load-{RunId}-{n}");
             }
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            if (GzipAsked && response.IsSuccessStatusCode && !response.Content.Headers.ContentEncoding.Contains("gzip")) Interlocked.Increment(ref uncompressed);
             await using var body = await response.Content.ReadAsStreamAsync();
             while (await body.ReadAsync(buffer) > 0) { }
             return response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {url}";

@@ -23,10 +23,13 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
 {
     /// <summary>Upper bound of a copy's life even when nothing changed (a restore rewinds the audit chain).</summary>
     static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+    /// <summary>The JSON kept, at most; the compressed copies (about a tenth of what was asked for compressed) come on top.</summary>
     const long MaxBytes = 256L * 1024 * 1024;
 
     public sealed record Cached(object Value, byte[] Json, long Validator, long ExpiresAtTicks, string ETag)
     {
+        // Made from the Json given to the constructor: a copy made with `with` shares it, so such a copy must keep the
+        // same Json (only ExpiresAtTicks is ever changed).
         readonly Lazy<byte[]> _gzip = new(() => Compress(Json));
 
         /// <summary>The JSON compressed with gzip: made by the first request that accepts it, then kept with the copy
@@ -150,36 +153,48 @@ public sealed class ReadCache(IOptions<JsonOptions> json, IConfiguration config)
 
     static IResult Body(HttpContext http, Cached c, bool gzip)
     {
-        // A shared cache must not hand the compressed body to a client that did not ask for it, or the reverse.
-        if (c.Compressible) http.Response.Headers.Vary = "Accept-Encoding";
+        Vary(http);
         if (!gzip) return TypedResults.Bytes(c.Json, "application/json; charset=utf-8");
         http.Response.Headers.ContentEncoding = "gzip";
         return TypedResults.Bytes(c.Gzip, "application/json; charset=utf-8");
     }
 
-    /// <summary>Whether the copy goes compressed: large enough, and gzip (or any coding) accepted with a quality above 0.</summary>
-    static bool Gzipped(HttpRequest request, Cached c) =>
-        c.Compressible && request.GetTypedHeaders().AcceptEncoding is { Count: > 0 } accepted
-                       && accepted.Any(e => (e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || e.Value == "*") && e.Quality is not 0);
+    /// <summary>Every answer of these endpoints, small or large: a shared cache must not hand the compressed body to a
+    /// client that did not ask for it, or the reverse.</summary>
+    static void Vary(HttpContext http) => http.Response.Headers.Append(Microsoft.Net.Http.Headers.HeaderNames.Vary, "Accept-Encoding");
+
+    /// <summary>
+    /// Whether the copy goes compressed: large enough, and gzip accepted with a quality above 0 — by its own entry when
+    /// the request names gzip, else by <c>*</c> (RFC 9110 12.5.3: "gzip;q=0, *" refuses gzip).
+    /// </summary>
+    static bool Gzipped(HttpRequest request, Cached c)
+    {
+        if (!c.Compressible) return false;
+        var accepted = request.GetTypedHeaders().AcceptEncoding;
+        var entry = accepted.FirstOrDefault(e => e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+                    ?? accepted.FirstOrDefault(e => e.Value == "*");
+        return entry is not null && entry.Quality is not 0;
+    }
 
     /// <summary>The compressed body's ETag: another representation of the same copy (RFC 9110 8.8.3), so another tag.</summary>
     static string GzipETag(string etag) => etag[..^1] + "-gzip\"";
 
     /// <summary>
-    /// The cached JSON with its ETag, or 304 Not Modified when the client already holds this copy (If-None-Match), in
-    /// either encoding. <c>private, no-cache</c>: a browser keeps it for this user only and asks again every time.
+    /// The cached JSON with its ETag, or 304 Not Modified when the client already holds this copy in the encoding it
+    /// gets now (If-None-Match; a client that changed what it accepts gets the body again). <c>private, no-cache</c>: a
+    /// browser keeps it for this user only and asks again every time.
     /// </summary>
     public static IResult Conditional(HttpContext http, Cached c)
     {
         var gzip = Gzipped(http.Request, c);
+        var etag = gzip ? GzipETag(c.ETag) : c.ETag;
         var headers = http.Response.Headers;
-        headers.ETag = gzip ? GzipETag(c.ETag) : c.ETag;
+        headers.ETag = etag;
         headers.CacheControl = "private, no-cache";
-        string[] held = [c.ETag, GzipETag(c.ETag)];
         foreach (var tag in http.Request.Headers.IfNoneMatch)
-            if (tag is not null && (tag == "*" || tag.Split(',').Select(t => t.Trim()).Any(t => held.Any(h => t == h || t == "W/" + h))))
+            if (tag is not null && (tag == "*" || tag.Split(',').Select(t => t.Trim()).Any(t => t == etag || t == "W/" + etag)))
             {
-                if (c.Compressible) headers.Vary = "Accept-Encoding";
+                Vary(http);
                 return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             }
         return Body(http, c, gzip);

@@ -105,7 +105,9 @@ public static class SupervisionApi
         if (!await db.Rounds.AnyAsync(r => r.Id == id, ct)) return Guard.NotFound("巡察轮次");
         if (!db.Scope.Allows(OfficeViewers)) return Guard.Forbidden("全轮次统计仅供巡察办查看。");
         if (UnitPage.Parse(offset, limit, out var page) is { } invalid) return invalid;
-        return ReadCache.Conditional(http, (await CachedFiguresAsync(db, cache, heads, query, page, ct))!);
+        // Null: the round was deleted (or left the caller's scope) after the check above.
+        return await CachedFiguresAsync(db, cache, heads, query, page, ct) is { } figures
+            ? ReadCache.Conditional(http, figures) : Guard.NotFound("巡察轮次");
     }
 
     static async Task<IResult> RoundFigureItems(long id, DateOnly? asOf, long[]? unitId, RectifyDb db, ReadCache cache, AuditHeads heads, CancellationToken ct)
@@ -145,15 +147,20 @@ public static class SupervisionApi
         } while (generation != heads.Generation);
         var key = FiguresKey("figures", db, q);
         var previous = q.AsOf is null ? cache.Peek(key, evenExpired: true) : null;
-        var model = (await cache.GetAsync(key, head, async () =>
+        var model = await cache.GetAsync(key, head, async () =>
         {
             RoundFiguresReport report;
             if (previous is { Value: FiguresModel old } && old.Generation == generation && previous.Validator <= head
                 && heads.FigureUnitsChangedSince(previous.Validator, generation) is { } changed)
                 report = await GetRoundFigures.RefreshAsync(db, q, old.Report, changed, CancellationToken.None);
             else report = await GetRoundFigures.FiguresAsync(db, q, CancellationToken.None);
-            return ((FiguresModel, object)?)(new FiguresModel(report, generation), report.Figures);
-        }))!;
+            // A round not found (through the caller's scope) in the snapshot the figures were read from: deleted or
+            // moved out of the scope between the caller's check and the head. Not kept, or the copy at this head would
+            // answer for a round that is gone (CurrentFiguresAsync serves such copies without asking the database).
+            if (q.RoundId is not null && report.RoundName is null) return ((FiguresModel, object)?)null;
+            return (new FiguresModel(report, generation), report.Figures);
+        });
+        if (model is null) return null;
         var figures = ((FiguresModel)model.Value).Report;
         return await cache.GetAsync($"{key}|{page.Offset}|{page.Limit}", model.Validator,
             () => Task.FromResult(((RoundFiguresReport, object)?)(figures, RoundFiguresDto.From(figures, page))));

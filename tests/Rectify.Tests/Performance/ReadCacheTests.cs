@@ -125,9 +125,15 @@ public class ReadCacheTests
         var id = (await HttpAssert.Ok<JsonElement>(created)).GetProperty("id").GetInt64();
         var url = $"/api/rounds/{id}/figures";
 
-        // Cached for the office (read twice: the second answer is the copy, served without asking the database).
-        for (var i = 0; i < 2; i++)
+        // Cached for the office; read again, the copy is served without asking the database anything.
+        Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await office.GetAsync(url))).GetProperty("unitCount").GetInt32());
+        string database;
+        await using (var db = app.Open()) database = DbEventCounter.DatabaseOf(db);
+        using (var commands = DbEventCounter.Commands(database, DbEventCounter.Housekeeping))
+        {
             Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await office.GetAsync(url))).GetProperty("unitCount").GetInt32());
+            Assert.Equal(0, commands.Count);
+        }
         // A unit's user does not see the round at all: "not found", never the office's copy.
         await HttpAssert.Problem(await unitUser.GetAsync(url), 404);
 
@@ -180,18 +186,27 @@ public class ReadCacheTests
         Assert.NotEqual(plain.Headers.ETag, zipped.Headers.ETag);
         Assert.Equal(await plain.Content.ReadAsByteArrayAsync(), System.Text.Encoding.UTF8.GetBytes(Gunzip(await (await GetEncoded(admin, url, "gzip")).Content.ReadAsByteArrayAsync())));
 
-        // gzip refused (q=0), or only another coding accepted: plain JSON.
-        foreach (var refused in new[] { "gzip;q=0", "br", "identity" })
+        // gzip accepted in other spellings; refused (q=0, also when "*" accepts the rest), or only another coding
+        // accepted: plain JSON.
+        foreach (var accepted in new[] { "GZIP", "*", "br;q=1.0, gzip;q=0.5" })
+            Assert.Equal(["gzip"], (await GetEncoded(admin, url, accepted)).Content.Headers.ContentEncoding);
+        foreach (var refused in new[] { "gzip;q=0", "gzip;q=0, *", "*;q=0", "br", "identity" })
         {
             var r = await GetEncoded(admin, url, refused);
             Assert.Empty(r.Content.Headers.ContentEncoding);
             Assert.Equal(json, await r.Content.ReadAsStringAsync());
         }
 
-        // The copy is unchanged: either tag gets 304, whichever encoding the client asks for now.
-        Assert.Equal(HttpStatusCode.NotModified, (await GetEncoded(admin, url, "gzip", zipped.Headers.ETag)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotModified, (await GetEncoded(admin, url, null, zipped.Headers.ETag)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotModified, (await GetEncoded(admin, url, "gzip", plain.Headers.ETag)).StatusCode);
+        // The copy is unchanged: the tag of what the client holds gets 304 (with that tag and Vary); a client that now
+        // asks for the other encoding gets that body.
+        var notModified = await GetEncoded(admin, url, "gzip", zipped.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(zipped.Headers.ETag, notModified.Headers.ETag);
+        Assert.Contains("Accept-Encoding", notModified.Headers.Vary);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetEncoded(admin, url, null, plain.Headers.ETag)).StatusCode);
+        var switched = await GetEncoded(admin, url, null, zipped.Headers.ETag);
+        Assert.Equal(HttpStatusCode.OK, switched.StatusCode);
+        Assert.Equal(json, await switched.Content.ReadAsStringAsync());
 
         // A ledger is compressed the same way; a small answer (the seed world's own round) is not.
         long inspection;
@@ -204,8 +219,19 @@ public class ReadCacheTests
         Assert.Equal(ledgerPlain, Gunzip(await ledger.Content.ReadAsByteArrayAsync()));
         var small = await GetEncoded(admin, $"/api/rounds/{w.A.RoundId}/figures", "gzip");
         Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.True((await small.Content.ReadAsByteArrayAsync()).Length < ReadCache.CompressFrom);
         Assert.Empty(small.Content.Headers.ContentEncoding);
-        Assert.DoesNotContain("Accept-Encoding", small.Headers.Vary);
+        Assert.Contains("Accept-Encoding", small.Headers.Vary);
+
+        // Search and similar problems go the same way.
+        var similar = await GetEncoded(admin, $"/api/problems/{w.A.ProblemId}/similar?take=100", "gzip");
+        Assert.Equal(HttpStatusCode.OK, similar.StatusCode);
+        Assert.Contains("Accept-Encoding", similar.Headers.Vary);
+        var search = await admin.GetStringAsync("/api/search?q=整改&take=200");
+        var searchZipped = await GetEncoded(admin, "/api/search?q=整改&take=200", "gzip");
+        Assert.True(search.Length > ReadCache.CompressFrom, $"search answer of {search.Length} characters");
+        Assert.Equal(["gzip"], searchZipped.Content.Headers.ContentEncoding);
+        Assert.Equal(search, Gunzip(await searchZipped.Content.ReadAsByteArrayAsync()));
     }
 
     [Theory, MemberData(nameof(Providers))]
