@@ -269,6 +269,9 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByLabel("密码").FillAsync(app.Passwords["unit"]);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/inspections$"));
+        // Clicked on the prerendered header while the circuit redrew it, the click once submitted nothing (CI run of
+        // 376ebdb+docs): click once the page is interactive, as a user would after it is drawn.
+        await BrowserApp.WaitInteractiveAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).ClickAsync();
         await Assertions.Expect(page.Locator(".plain-alert")).ToHaveTextAsync("您已退出登录。");
     }

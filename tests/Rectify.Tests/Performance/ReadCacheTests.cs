@@ -105,11 +105,16 @@ public class ReadCacheTests
     }
 
     /// <summary>Figures as the office's browser asks for them again: with the ETag it holds.</summary>
-    static async Task<HttpResponseMessage> GetIfNoneMatch(HttpClient client, string url, System.Net.Http.Headers.EntityTagHeaderValue etag)
+    static Task<HttpResponseMessage> GetIfNoneMatch(HttpClient client, string url, System.Net.Http.Headers.EntityTagHeaderValue etag) =>
+        GetEncoded(client, url, null, etag);
+
+    /// <summary>A new round (its id) of the office that holds round <paramref name="beside"/>, created through the API.</summary>
+    static async Task<long> RoundBesideAsync(HttpClient admin, long beside, string name)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.IfNoneMatch.Add(etag);
-        return await client.SendAsync(request);
+        var round = (await HttpAssert.Ok<JsonElement>(await admin.GetAsync("/api/rounds"))).EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == beside);
+        var created = await admin.PostJson("/api/rounds", new { name, officeId = round.GetProperty("officeId").GetInt64() });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await HttpAssert.Ok<JsonElement>(created)).GetProperty("id").GetInt64();
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -120,9 +125,7 @@ public class ReadCacheTests
         var admin = await app.ClientFor("admin");
         var office = await app.ClientFor("office");
         var unitUser = await app.ClientFor("unit_admin-a");
-        var round = (await HttpAssert.Ok<JsonElement>(await admin.GetAsync("/api/rounds"))).EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == w.A.RoundId);
-        var created = await admin.PostJson("/api/rounds", new { name = "2024年第二轮巡察", officeId = round.GetProperty("officeId").GetInt64() });
-        var id = (await HttpAssert.Ok<JsonElement>(created)).GetProperty("id").GetInt64();
+        var id = await RoundBesideAsync(admin, w.A.RoundId, "2024年第二轮巡察");
         var url = $"/api/rounds/{id}/figures";
 
         // Cached for the office; read again, the copy is served without asking the database anything.
@@ -530,10 +533,7 @@ public class ReadCacheTests
         static JsonElement? Row(JsonElement figures, long unit) =>
             figures.GetProperty("units").EnumerateArray().Where(u => u.GetProperty("unitId").GetInt64() == unit).Select(u => (JsonElement?)u).SingleOrDefault();
         var url = $"/api/rounds/{g.RoundId}/figures";
-        var round = (await HttpAssert.Ok<JsonElement>(await admin.GetAsync("/api/rounds"))).EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == g.RoundId);
-        var created = await admin.PostJson("/api/rounds", new { name = "2023年第一轮巡察", officeId = round.GetProperty("officeId").GetInt64() });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var round2 = (await HttpAssert.Ok<JsonElement>(created)).GetProperty("id").GetInt64();
+        var round2 = await RoundBesideAsync(admin, g.RoundId, "2023年第一轮巡察");
         var url2 = $"/api/rounds/{round2}/figures";
 
         // Both rounds' figures cached: the second has no unit yet.
