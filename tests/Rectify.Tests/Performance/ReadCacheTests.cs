@@ -128,11 +128,14 @@ public class ReadCacheTests
         var id = await RoundBesideAsync(admin, w.A.RoundId, "2024年第二轮巡察");
         var url = $"/api/rounds/{id}/figures";
 
-        // Cached for the office; read again, the copy is served without asking the database anything.
+        // Cached for the office; read again, the copy is served without asking the database about the round or its
+        // figures. (Who the caller is and the office's units are re-read when their few seconds in the access cache
+        // have passed, as on a slow CI machine: not counted.)
         Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await office.GetAsync(url))).GetProperty("unitCount").GetInt32());
         string database;
         await using (var db = app.Open()) database = DbEventCounter.DatabaseOf(db);
-        using (var commands = DbEventCounter.Commands(database, DbEventCounter.Housekeeping))
+        static bool NotFigures(string sql) => !new[] { "\"Rounds\"", "\"Inspections\"", "\"ProblemCounts\"", "\"OutcomeFigures\"", "\"Rules\"" }.Any(sql.Contains);
+        using (var commands = DbEventCounter.Commands(database, NotFigures))
         {
             Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await office.GetAsync(url))).GetProperty("unitCount").GetInt32());
             Assert.Equal(0, commands.Count);
