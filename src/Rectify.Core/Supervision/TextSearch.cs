@@ -115,12 +115,19 @@ public static class TextSearch
     /// The round and status filters as an SQL condition on the kind's own table, so that a filtered search reads only
     /// the matches it keeps instead of page after page of matches it loads and throws away (a search for 已整改 items).
     /// A problem's status is that of its measures' bit set (<see cref="ProblemMasks"/>), or its stated
-    /// status while it has no measure. Values are enum numbers and ids, written into the SQL as numbers. Null when the
-    /// kind has no such column (reports: their status is their measure's) or no filter is set; the loaded rows are
-    /// filtered again either way (<see cref="LoadChunkAsync"/>).
+    /// status while it has no measure. A report's round and status are its measure's: the condition is on the measure
+    /// (before, reports were loaded page by page and filtered afterwards: 凭证 with 未启动, found in a million reports
+    /// none of whose measures is not started, took 18 s on SQLite). Values are enum numbers and ids, written into the
+    /// SQL as numbers. Null for rules (neither round nor status) or when no filter is set; the loaded rows are filtered
+    /// again either way (<see cref="LoadChunkAsync"/>).
     /// </summary>
     internal static string? FilterSql(SearchKind kind, SearchQuery q)
     {
+        if (kind == SearchKind.Report)
+            // A lookup of each candidate's measure by its key: `IN (SELECT … FROM "Measures" WHERE …)` built the list of
+            // every measure with the status first (100 ms on SQLite at province size, for every page).
+            return FilterSql(SearchKind.Measure, q) is { } measure
+                ? $"EXISTS (SELECT 1 FROM \"Measures\" AS m WHERE m.\"Id\" = \"ProgressReports\".\"MeasureId\" AND {measure})" : null;
         if (kind is not (SearchKind.Problem or SearchKind.Measure)) return null;
         var parts = new List<string>();
         if (q.RoundId is { } round)
@@ -182,9 +189,8 @@ public static class TextSearch
                 var before = top;
                 while (hits.Count < q.Take)
                 {
-                    var need = q.Take - hits.Count;
-                    // Nearly every match is a hit unless a filter is left to the loading (reports); then read more per page.
-                    var limit = filtered && filter is null ? Math.Max(200, need * 4) : need;
+                    // Every kind's filters are in its SQL (FilterSql), so nearly every match is a hit.
+                    var limit = q.Take - hits.Count;
                     var ids = await match(kind, indexed, before, lowest, limit, filter);
                     if (ids.Count == 0) break;
                     hits.AddRange(await LoadChunkAsync(db, q, [.. ids.Select(id => (kind, id))], ct));
