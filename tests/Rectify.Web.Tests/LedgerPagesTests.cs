@@ -70,10 +70,12 @@ public sealed class LedgerPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         // Someone else saves while the form is open: the save is refused, naming who changed it, and offers a reload.
         // Opened again right after the save: once in CI (two loaded cores) that click came while the closed editor
         // was still being torn down and opened nothing; a user would click again, and so does the test (cause not found).
+        // Waited for by the form's field, not the dialog: a later CI run saw the closing dialog as "visible", went on,
+        // and waited a minute for a field of a form that never opened.
         for (int attempt = 1; ; attempt++)
         {
             await page.Locator($"#edit-{measureId}").ClickAsync();
-            try { await Assertions.Expect(modal).ToBeVisibleAsync(new() { Timeout = 10000 }); break; }
+            try { await Assertions.Expect(modal.Locator("#e-progress")).ToBeVisibleAsync(new() { Timeout = 10000 }); break; }
             catch (PlaywrightException) when (attempt < 3) { }
         }
         await using (var db = Database.Open(app.Db, new Core.Access.CallerScope(true, [], [], null, "leader", null)))
