@@ -25,7 +25,7 @@ public static class Program
         int connections = 64, seconds = 10, warmup = 2;
         double rate = 0;
         string? token = null, name = null, post = null;
-        bool markdown = false, gzip = false;
+        bool markdown = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -40,7 +40,7 @@ public static class Program
                 case "--token": token = args[++i]; break;
                 case "--name": name = args[++i]; break;
                 case "--markdown": markdown = true; break;
-                case "--gzip": gzip = true; break;
+                case "--gzip": GzipAsked = true; break;
                 case "--timeline": Timeline = true; break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
@@ -50,8 +50,7 @@ public static class Program
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (gzip) http.DefaultRequestHeaders.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
-        GzipAsked = gzip;
+        if (GzipAsked) http.DefaultRequestHeaders.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
 
         Func<TimeSpan, Task<Result>> run = rate > 0
             ? d => RunAtRateAsync(http, urls, connections, rate, d, post)
@@ -65,7 +64,7 @@ public static class Program
         name ??= urls[0];
         // Answers the server did not compress (too small, or not a cached copy) are not what a "gzip" row claims: say so.
         var plain = Interlocked.Read(ref uncompressed);
-        if (gzip && plain > 0) name += $" ({plain} answers not compressed)";
+        if (GzipAsked && plain > 0) name += $" ({plain} answers not compressed)";
         if (markdown)
             Console.WriteLine($"| {name} | {connections} | {r.Count} | {r.Errors} | {rps:0} | {P(0.5):0.0} | {P(0.9):0.0} | {P(0.99):0.0} | {lat.LastOrDefault():0.0} |");
         else
