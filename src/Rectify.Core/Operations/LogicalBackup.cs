@@ -288,6 +288,8 @@ public static class LogicalBackup
                     var delete = "DELETE FROM " + Quote(t);
                     await db.Database.ExecuteSqlRawAsync(delete, ct);
                 }
+            // The kept round figures are not in a backup: computed again from the restored rows.
+            await db.Database.ExecuteSqlRawAsync(Supervision.KeptFigures.ForgetSql, ct);
 
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             try

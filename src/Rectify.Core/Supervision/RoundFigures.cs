@@ -97,19 +97,37 @@ public static class GetRoundFigures
     /// <summary>
     /// The figures without the problem lists behind them (<see cref="RoundFiguresReport.Unfinished"/> and
     /// <see cref="RoundFiguresReport.BasicallyCompleted"/> are empty): what the figures endpoints serve. For the current
-    /// state the database sums its counters of problems per (inspection, set of distinct measure statuses of a problem),
-    /// kept by triggers (<see cref="ProblemCounts"/>, <see cref="ProblemMasks"/>), into one row per unit: its problems,
-    /// and those whose set (or stated status) is among <see cref="KeysCounted"/> — what <see cref="StatusRules"/> makes
-    /// of each set, exactly as for a list of statuses (a problem's status depends only on which statuses its measures
-    /// have). As of a past date it is <see cref="RunAsync"/> without the lists.
+    /// state each unit's row is its inspection's <see cref="KeptFigures">kept row</see> where that is current in this
+    /// snapshot; the other units' rows (changed in the last moments, or with several inspections selected), or every
+    /// row when nothing is kept, are computed by <see cref="ComputeAsync"/>. As of a past date it is
+    /// <see cref="RunAsync"/> without the lists.
     /// </summary>
     public static async Task<RoundFiguresReport> FiguresAsync(RectifyDb db, FigureQuery q, CancellationToken ct = default)
     {
         if (q.AsOf is not null)
             return (await RunAsync(db, q, ct)) with { Unfinished = [], BasicallyCompleted = [] };
-        // PostgreSQL: one snapshot for the queries below.
-        await using var tx = db.ProviderName == "postgresql" && db.Database.CurrentTransaction is null
-            ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct) : null;
+        await using var snapshot = await ReadSnapshot.BeginAsync(db, ct);
+        if (await KeptFigures.ReadAsync(db, Inspections(db, q), ct) is not { } kept) return await ComputeAsync(db, q, ct);
+        var computed = kept.Compute.Count > 0 ? (await ComputeAsync(db, q with { UnitIds = [.. kept.Compute] }, ct)).Units : [];
+        var roundName = q.RoundId is { } rid ? await RoundNameAsync(db, rid, ct) : null;
+        var keptUnits = kept.Units.Keys.ToList();
+        var names = await NamesAsync(db, keptUnits, ct);
+        return Compose(q, roundName, computed.Concat(kept.Units.Values.Select(r =>
+            new UnitFigures(r.UnitId, names.GetValueOrDefault(r.UnitId, "?"), r.Figures, r.Figures.RateText, r.Outcomes))), []);
+    }
+
+    /// <summary>
+    /// The figures computed from the counters and the base tables, in one snapshot: the database sums its counters of
+    /// problems per (inspection, set of distinct measure statuses of a problem), kept by triggers
+    /// (<see cref="ProblemCounts"/>, <see cref="ProblemMasks"/>), into one row per unit: its problems, and those whose
+    /// set (or stated status) is among <see cref="KeysCounted"/> — what <see cref="StatusRules"/> makes of each set,
+    /// exactly as for a list of statuses (a problem's status depends only on which statuses its measures have). Outcome
+    /// sums and rule documents per unit in SQL.
+    /// </summary>
+    public static async Task<RoundFiguresReport> ComputeAsync(RectifyDb db, FigureQuery q, CancellationToken ct = default)
+    {
+        if (q.AsOf is not null) throw new ArgumentException("Figures as of a past day come from the audit trail (RunAsync).", nameof(q));
+        await using var snapshot = await ReadSnapshot.BeginAsync(db, ct);
         var inspections = Inspections(db, q);
         var inspectionIds = inspections.Select(i => i.Id);
         var counts = await CountsAsync(db, inspections, c => c.UnitId, ct);
@@ -172,10 +190,8 @@ public static class GetRoundFigures
     static async Task<RoundFiguresReport> ReportAsync(RectifyDb db, FigureQuery q, List<long> unitIds, Func<long, CompletionFigures> figuresOfUnit,
         IQueryable<OutcomeFigure> figures, Func<IQueryable<RuleDocument>, Task<Dictionary<long, int>>> ruleCounts, List<FigureItem> items, CancellationToken ct)
     {
-        string? roundName = null;
-        if (q.RoundId is { } rid)
-            roundName = await db.Rounds.AsNoTracking().Where(r => r.Id == rid).Select(r => r.Name).FirstOrDefaultAsync(ct);
-        var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var roundName = q.RoundId is { } rid ? await RoundNameAsync(db, rid, ct) : null;
+        var names = await NamesAsync(db, unitIds, ct);
         var outcomes = await OutcomesAsync(db, figures, unitIds, ruleCounts, q.AsOf is { } day ? FigureQuery.Cutoff(day) : null, ct);
         var units = unitIds.Select(u =>
         {
@@ -184,6 +200,13 @@ public static class GetRoundFigures
         });
         return Compose(q, roundName, units, items);
     }
+
+    /// <summary>The round's name, or null when it is not there (through the caller's scope).</summary>
+    static Task<string?> RoundNameAsync(RectifyDb db, long roundId, CancellationToken ct) =>
+        db.Rounds.AsNoTracking().Where(r => r.Id == roundId).Select(r => r.Name).FirstOrDefaultAsync(ct);
+
+    static Task<Dictionary<long, string>> NamesAsync(RectifyDb db, List<long> unitIds, CancellationToken ct) =>
+        db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
 
     /// <summary>
     /// The report from its unit rows and items: the totals are the sums of the rows (every selected problem is counted
@@ -365,6 +388,20 @@ public static class GetRoundFigures
         return [.. list.Select(a => (a.EntityId!.Value, a.UnitId ?? 0, JsonSerializer.Deserialize<JsonElement>(a.After!)))];
     }
 
+    /// <summary>Sums per outcome kind folded into the totals' columns (<see cref="OutcomeKinds"/>; other kinds are not summed); no rule documents.</summary>
+    public static OutcomeTotals Fold(IEnumerable<(string Kind, decimal Sum)> sums)
+    {
+        decimal people = 0, made = 0, funds = 0, meetings = 0;
+        foreach (var (kind, sum) in sums)
+        {
+            if (OutcomeKinds.People.Contains(kind)) people += sum;
+            else if (OutcomeKinds.Rules.Contains(kind)) made += sum;
+            else if (OutcomeKinds.Funds.Contains(kind)) funds += sum;
+            else if (OutcomeKinds.Meetings.Contains(kind)) meetings += sum;
+        }
+        return new OutcomeTotals(people, made, 0, funds, meetings);
+    }
+
     /// <summary>Outcome figures of the selected problems (and their measures), summed per unit and kind in SQL; rule documents linked to them.</summary>
     /// <param name="ruleCounts">Of the given rule documents, how many per unit are linked to a selected problem.</param>
     static async Task<Dictionary<long, OutcomeTotals>> OutcomesAsync(RectifyDb db, IQueryable<OutcomeFigure> selected, List<long> unitIds,
@@ -385,17 +422,7 @@ public static class GetRoundFigures
 
         var result = new Dictionary<long, OutcomeTotals>();
         foreach (var byUnit in sums.GroupBy(s => s.UnitId))
-        {
-            decimal people = 0, made = 0, funds = 0, meetings = 0;
-            foreach (var s in byUnit)
-            {
-                if (OutcomeKinds.People.Contains(s.Kind)) people += s.Sum;
-                else if (OutcomeKinds.Rules.Contains(s.Kind)) made += s.Sum;
-                else if (OutcomeKinds.Funds.Contains(s.Kind)) funds += s.Sum;
-                else if (OutcomeKinds.Meetings.Contains(s.Kind)) meetings += s.Sum;
-            }
-            result[byUnit.Key] = new OutcomeTotals(people, made, rules.GetValueOrDefault(byUnit.Key), funds, meetings);
-        }
+            result[byUnit.Key] = Fold(byUnit.Select(s => (s.Kind, s.Sum))) with { RuleDocuments = rules.GetValueOrDefault(byUnit.Key) };
         foreach (var (unit, count) in rules)
             result.TryAdd(unit, OutcomeTotals.Zero with { RuleDocuments = count });
         return result;

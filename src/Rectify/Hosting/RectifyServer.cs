@@ -72,6 +72,7 @@ public static class RectifyServer
         services.AddSingleton<SearchGate>();
         services.AddSingleton<OfficeSearch>();
         services.AddSingleton<AuditHeads>();
+        services.AddHostedService<FigureKeeper>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorHandler.Customize);
         services.AddExceptionHandler<ErrorHandler>();
         services.AddValidation();

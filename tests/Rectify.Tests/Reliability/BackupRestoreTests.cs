@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Core.Audit;
 using Rectify.Core.Data;
+using Rectify.Core.Supervision;
 using Rectify.Core.Ledger;
 using Rectify.Core.Workflow;
 using Rectify.Tests.Support;
@@ -70,6 +71,10 @@ public class BackupRestoreTests
                 Assert.True((await AuditChain.VerifyAsync(db)).Ok);
             }
 
+            // The kept round figures are computed again after a restore (they are not in a backup): the head is forgotten.
+            await using (var keeper = Database.Open(target, KeptFigures.Scope)) await KeptFigures.CatchUpAsync(keeper);
+            Assert.Equal(1, await KeptHeadsAsync(target));
+
             // A database with data is not overwritten by accident; --force replaces it with the backup exactly.
             var refused = await RectifyProcess.RunAsync(null, "restore", first, "--db", target.ConnectionString);
             Assert.Equal(2, refused.ExitCode);
@@ -79,8 +84,15 @@ public class BackupRestoreTests
             var third = dir.File("third.zip");
             Assert.Equal(0, (await RectifyProcess.RunAsync(null, "backup", third, "--db", target.ConnectionString)).ExitCode);
             AssertSameRows(first, third);
+            Assert.Equal(0, await KeptHeadsAsync(target));
         }
         finally { await TestDatabases.DropAsync(target); }
+    }
+
+    static async Task<int> KeptHeadsAsync(DatabaseLocation db)
+    {
+        await using var ctx = Database.Open(db);
+        return await ctx.Database.SqlQueryRaw<int>($"SELECT COUNT(*) AS \"Value\" FROM \"{KeptFigures.HeadTable}\"").SingleAsync();
     }
 
     [Fact]

@@ -30,10 +30,12 @@ public sealed class DbEventCounter : IObserver<DiagnosticListener>, IObserver<Ke
 
     static string Key(DbConnection c) => c.DataSource + "|" + c.Database;
 
-    /// <summary>SQL commands run through EF on <paramref name="database"/>, except those <paramref name="ignore"/> names.</summary>
+    /// <summary>SQL commands run through EF on <paramref name="database"/>, except those <paramref name="ignore"/> names and the figure keeper's.</summary>
     public static DbEventCounter Commands(string database, Func<string, bool> ignore) =>
         new(RelationalEventId.CommandExecuting,
-            e => e is CommandEventData d && d.Command.Connection is { } c && Key(c) == database && !ignore(d.Command.CommandText));
+            e => e is CommandEventData d && d.Command.Connection is { } c && Key(c) == database && !ignore(d.Command.CommandText)
+                 // The server's keeper of the round figures runs in the background, whatever the request.
+                 && d.Context is not Core.Data.RectifyDb { Scope.UserName: Core.Supervision.KeptFigures.KeeperName });
 
     /// <summary>Who the caller is (cached per server for a few seconds, so re-read whenever the machine is slow), the
     /// periodic reload of stored settings and the refresh of the in-memory audit heads (every 250 ms, and after any

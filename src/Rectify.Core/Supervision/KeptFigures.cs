@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Core.Access;
+using Rectify.Core.Data;
+using Rectify.Core.Ledger;
+using Rectify.Core.Workflow;
+
+namespace Rectify.Core.Supervision;
+
+/// <summary>
+/// The round figures of every inspection, kept in the database as the data changes (issue 8: a round's figures at
+/// province size are the sum of 2 000 stored rows, not a computation over its 80 000 problems). Table
+/// <c>"KeptFigures"</c> holds one row per inspection: its problems and how many are completed, basically completed and
+/// closed, its outcome sums, and its rule documents. Table <c>"KeptFiguresHead"</c> holds the audit event up to which
+/// the rows are current (its sequence and hash).
+/// <para>
+/// <b>Keeping.</b> <see cref="CatchUpAsync"/> reads the audit events after the head; every unit with an event of
+/// <see cref="Types"/> has the rows of all its inspections computed again (<see cref="ComputeAsync"/>, in one snapshot
+/// with the events read), and the head moves to the newest event, in one transaction that checks the head is still the
+/// one it started from (two app servers on one PostgreSQL: one wins, the other finds nothing left to do). Every write of
+/// the application appends audit events in its own transaction, so nothing written through it is missed; the server
+/// runs it every second (<c>FigureKeeper</c>). An empty head, or a head whose event now has another hash (a restore of
+/// another history), computes every row again.
+/// </para>
+/// <para>
+/// <b>Reading.</b> <see cref="ReadAsync"/> never serves a row older than the data: in the reader's snapshot it takes the
+/// units with an event of <see cref="Types"/> after the head (at most a second of events while the keeper runs) and
+/// leaves them to be computed from the base tables, with units that have more than one selected inspection (a rule
+/// document citing problems of two of them counts once for the unit) and inspections without a kept row. When the head
+/// is missing, stale by more than <see cref="MaxEventsBehind"/> events (no keeper ran: the CLI on an old database), or
+/// names an event that is not there, it returns null and the caller computes everything.
+/// </para>
+/// <para>
+/// Like <see cref="ProblemCounts"/> the tables are not in the EF model or in a backup; a restore empties the head, so
+/// the keeper computes every row again. A write that bypasses the application (and its audit trail) is not seen until
+/// its unit changes again.
+/// </para>
+/// </summary>
+public static class KeptFigures
+{
+    public const string Table = "KeptFigures";
+    public const string HeadTable = "KeptFiguresHead";
+
+    /// <summary>The user name of the keeper's database context (tests that count a request's SQL leave its commands out).</summary>
+    public const string KeeperName = "kept-figures";
+
+    /// <summary>The scope the keeper reads and writes in: everything.</summary>
+    public static CallerScope Scope { get; } = new(true, [], [], null, KeeperName, null);
+
+    /// <summary>Beyond this many events after the head a reader computes everything instead of looking through them.</summary>
+    public const long MaxEventsBehind = 20_000;
+
+    /// <summary>
+    /// Entity types whose events change the kept rows of their unit's inspections: a problem (its stated status, its
+    /// counters), a measure (its status), an outcome figure, a rule document, an inspection (created or deleted; its
+    /// round and date are read with the rows, not kept). Names and rounds are not kept. Refusals change nothing.
+    /// </summary>
+    public static readonly string[] Types =
+        [nameof(Problem), nameof(Measure), nameof(OutcomeFigure), nameof(RuleDocument), nameof(Inspection)];
+
+    const string RefusedPrefix = "refused:";
+
+    /// <summary>One inspection's kept figures.</summary>
+    public sealed record Row(long InspectionId, long UnitId, int Problems, int Completed, int Basically, int Closed,
+        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings)
+    {
+        public CompletionFigures Figures => CompletionFigures.Of(Problems, Completed, Basically, Closed);
+        public OutcomeTotals Outcomes => new(People, RulesMade, RuleDocuments, Funds, Meetings);
+    }
+
+    /// <summary>The head, the hash of the event it names as the chain has it now, and the newest event.</summary>
+    sealed record HeadRow(long? Sequence, string? Hash, string? HashNow, long? Max);
+
+    const string Columns = "\"InspectionId\", \"UnitId\", \"Problems\", \"Completed\", \"Basically\", \"Closed\", " +
+                           "\"People\", \"RulesMade\", \"RuleDocuments\", \"Funds\", \"Meetings\"";
+
+    /// <summary>The two tables (migration <c>KeptFigures</c>). Decimals: PostgreSQL numeric; SQLite text, as EF stores them.</summary>
+    public static IEnumerable<string> CreateTablesSql(bool postgres)
+    {
+        var (id, number, money) = postgres ? ("bigint", "integer", "numeric") : ("INTEGER", "INTEGER", "TEXT");
+        return
+        [
+            $"CREATE TABLE \"{Table}\" (\"InspectionId\" {id} NOT NULL PRIMARY KEY, \"UnitId\" {id} NOT NULL, " +
+            $"\"Problems\" {number} NOT NULL, \"Completed\" {number} NOT NULL, \"Basically\" {number} NOT NULL, \"Closed\" {number} NOT NULL, " +
+            $"\"People\" {money} NOT NULL, \"RulesMade\" {money} NOT NULL, \"RuleDocuments\" {number} NOT NULL, \"Funds\" {money} NOT NULL, \"Meetings\" {money} NOT NULL);",
+            $"CREATE INDEX \"IX_{Table}_UnitId\" ON \"{Table}\" (\"UnitId\");",
+            $"CREATE TABLE \"{HeadTable}\" (\"Id\" {number} NOT NULL PRIMARY KEY, \"Sequence\" {id} NOT NULL, \"Hash\" {(postgres ? "text" : "TEXT")} NOT NULL);",
+        ];
+    }
+
+    public static IEnumerable<string> DropTablesSql => [$"DROP TABLE IF EXISTS \"{HeadTable}\";", $"DROP TABLE IF EXISTS \"{Table}\";"];
+
+    /// <summary>Empties the head (a restore): the next catch-up computes every row again.</summary>
+    public const string ForgetSql = $"DELETE FROM \"{HeadTable}\";";
+
+    static Task<HeadRow?> HeadAsync(RectifyDb db, CancellationToken ct) =>
+        db.Database.SqlQueryRaw<HeadRow>(
+            $"SELECT h.\"Sequence\", h.\"Hash\", a.\"Hash\" AS \"HashNow\", (SELECT MAX(\"Sequence\") FROM \"AuditEvents\") AS \"Max\" " +
+            $"FROM (SELECT 1 AS \"One\") o LEFT JOIN \"{HeadTable}\" h ON h.\"Id\" = 1 LEFT JOIN \"AuditEvents\" a ON a.\"Sequence\" = h.\"Sequence\"")
+            .FirstOrDefaultAsync(ct);
+
+    /// <summary>The units with an event of <see cref="Types"/> after <paramref name="since"/>; a null among them: an event without a unit.</summary>
+    static Task<List<long?>> UnitsChangedAsync(RectifyDb db, long since, CancellationToken ct) =>
+        db.AuditEvents.AsNoTracking()
+            .Where(a => a.Sequence > since && Types.Contains(a.EntityType) && !a.Action.StartsWith(RefusedPrefix))
+            .Select(a => a.UnitId).Distinct().ToListAsync(ct);
+
+    /// <summary>
+    /// Brings the kept rows up to the newest audit event. Returns the number of inspections whose rows were computed
+    /// (0 when only the head moved, or nothing was to do, or another keeper moved it first). <paramref name="db"/> sees
+    /// every unit (<see cref="Scope"/>).
+    /// </summary>
+    public static async Task<int> CatchUpAsync(RectifyDb db, CancellationToken ct = default)
+    {
+        if (!db.Scope.All) throw new ArgumentException("The keeper reads every unit.", nameof(db));
+        HeadRow head;
+        string newHash;
+        List<long>? units;
+        List<Row> rows;
+        await using (await ReadSnapshot.BeginAsync(db, ct))
+        {
+            head = await HeadAsync(db, ct) ?? new HeadRow(null, null, null, null);
+            if (head.Max is not { } max) return 0;
+            var whole = head.Sequence is null || head.HashNow != head.Hash || head.Sequence > max;
+            if (!whole && head.Sequence == max) return 0;
+            units = null;
+            if (!whole)
+            {
+                var changed = await UnitsChangedAsync(db, head.Sequence!.Value, ct);
+                if (changed.All(u => u is not null)) units = [.. changed.Select(u => u!.Value)];
+            }
+            var inspections = db.Inspections.AsNoTracking();
+            rows = units is null ? await ComputeAsync(db, inspections, ct)
+                : units.Count == 0 ? [] : await ComputeAsync(db, inspections.Where(i => units.Contains(i.UnitId)), ct);
+            newHash = await db.AuditEvents.Where(a => a.Sequence == max).Select(a => a.Hash).SingleAsync(ct);
+            head = head with { Max = max };
+        }
+
+        using var gate = await db.EnterWriteAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var claimed = head.Sequence is null
+            ? await db.Database.ExecuteSqlRawAsync($"INSERT INTO \"{HeadTable}\" (\"Id\", \"Sequence\", \"Hash\") VALUES (1, {{0}}, {{1}}) ON CONFLICT DO NOTHING", [head.Max!.Value, newHash], ct)
+            : await db.Database.ExecuteSqlRawAsync($"UPDATE \"{HeadTable}\" SET \"Sequence\" = {{0}}, \"Hash\" = {{1}} WHERE \"Id\" = 1 AND \"Sequence\" = {{2}} AND \"Hash\" = {{3}}",
+                [head.Max!.Value, newHash, head.Sequence.Value, head.Hash!], ct);
+        if (claimed != 1) return 0;
+        if (units is null) await db.Database.ExecuteSqlRawAsync($"DELETE FROM \"{Table}\"", ct);
+        else if (units.Count > 0)
+            foreach (var chunk in units.Chunk(500))
+            {
+                var delete = $"DELETE FROM \"{Table}\" WHERE \"UnitId\" IN ({string.Join(",", chunk)})";
+                await db.Database.ExecuteSqlRawAsync(delete, ct);
+            }
+        foreach (var chunk in rows.Chunk(500))
+            await db.Database.ExecuteSqlRawAsync(InsertSql(chunk, db.ProviderName == "postgresql"), ct);
+        await tx.CommitAsync(ct);
+        return rows.Count;
+    }
+
+    /// <summary>One INSERT of literal numbers (no text from users goes into it).</summary>
+    static string InsertSql(IEnumerable<Row> rows, bool postgres)
+    {
+        string money(decimal d) => postgres ? d.ToString(CultureInfo.InvariantCulture) : $"'{d.ToString(CultureInfo.InvariantCulture)}'";
+        var sql = new StringBuilder($"INSERT INTO \"{Table}\" ({Columns}) VALUES ");
+        var first = true;
+        foreach (var r in rows)
+        {
+            if (!first) sql.Append(", ");
+            first = false;
+            sql.Append(CultureInfo.InvariantCulture,
+                $"({r.InspectionId}, {r.UnitId}, {r.Problems}, {r.Completed}, {r.Basically}, {r.Closed}, {money(r.People)}, {money(r.RulesMade)}, {r.RuleDocuments}, {money(r.Funds)}, {money(r.Meetings)})");
+        }
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// The figures of each of the given inspections from the counters and the base tables: what the kept rows hold.
+    /// Every inspection has a row, one without problems too. Outcome figures count for the inspection of their problem,
+    /// or of their measure when they name no problem; a rule document for every inspection one of whose problems it cites.
+    /// </summary>
+    public static async Task<List<Row>> ComputeAsync(RectifyDb db, IQueryable<Inspection> inspections, CancellationToken ct)
+    {
+        var selected = await inspections.Select(i => new { i.Id, i.UnitId }).ToListAsync(ct);
+        if (selected.Count == 0) return [];
+        var counts = await GetRoundFigures.ByInspectionAsync(db, inspections, ct);
+        var ids = inspections.Select(i => i.Id);
+        var problems = db.Problems.AsNoTracking().Where(p => ids.Contains(p.InspectionId));
+        var ofProblems = await db.OutcomeFigures.AsNoTracking()
+            .Join(problems, f => f.ProblemId, p => (long?)p.Id, (f, p) => new { p.InspectionId, f.Kind, f.Value })
+            .GroupBy(x => new { x.InspectionId, x.Kind }).Select(g => new { g.Key.InspectionId, g.Key.Kind, Sum = g.Sum(x => x.Value) })
+            .ToListAsync(ct);
+        var ofMeasures = await db.OutcomeFigures.AsNoTracking().Where(f => f.ProblemId == null)
+            .Join(db.Measures.AsNoTracking().Where(m => ids.Contains(m.InspectionId)), f => f.MeasureId, m => (long?)m.Id, (f, m) => new { m.InspectionId, f.Kind, f.Value })
+            .GroupBy(x => new { x.InspectionId, x.Kind }).Select(g => new { g.Key.InspectionId, g.Key.Kind, Sum = g.Sum(x => x.Value) })
+            .ToListAsync(ct);
+        var outcomes = ofProblems.Concat(ofMeasures).GroupBy(s => s.InspectionId)
+            .ToDictionary(g => g.Key, g => GetRoundFigures.Fold(g.Select(s => (s.Kind, s.Sum))));
+
+        var inspectionOf = await problems.Select(p => new { p.Id, p.InspectionId }).ToDictionaryAsync(p => p.Id, p => p.InspectionId, ct);
+        var cited = await db.Rules.AsNoTracking().Where(r => inspections.Select(i => i.UnitId).Contains(r.UnitId)).Select(r => r.ProblemIds).ToListAsync(ct);
+        var rules = cited.SelectMany(c => c.Where(inspectionOf.ContainsKey).Select(p => inspectionOf[p]).Distinct())
+            .GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+
+        return [.. selected.Select(i =>
+        {
+            var f = counts.GetValueOrDefault(i.Id, CompletionFigures.Zero);
+            var o = outcomes.GetValueOrDefault(i.Id, OutcomeTotals.Zero);
+            return new Row(i.Id, i.UnitId, f.Problems, f.Completed, f.BasicallyCompleted, f.Closed,
+                o.PeopleHandled, o.RulesMade, rules.GetValueOrDefault(i.Id), o.FundsYuan, o.Meetings);
+        })];
+    }
+
+    /// <summary>What a reader takes from the kept rows: one row per unit it can serve, and the units left to compute.</summary>
+    public sealed record Reading(IReadOnlyDictionary<long, Row> Units, IReadOnlySet<long> Compute);
+
+    /// <summary>
+    /// The kept rows of the selected inspections (inside the caller's scope), as of the reader's snapshot: call inside
+    /// one (<see cref="ReadSnapshot"/>). Units changed after the head, units with more than one selected inspection and
+    /// inspections without a row are in <see cref="Reading.Compute"/>; null when the kept rows cannot be used at all.
+    /// </summary>
+    public static async Task<Reading?> ReadAsync(RectifyDb db, IQueryable<Inspection> inspections, CancellationToken ct)
+    {
+        var head = await HeadAsync(db, ct);
+        if (head is not { Sequence: { } since, Max: { } max } || head.HashNow != head.Hash || max - since > MaxEventsBehind) return null;
+        var changed = since == max ? [] : await UnitsChangedAsync(db, since, ct);
+        if (changed.Any(u => u is null)) return null;
+        var selected = await inspections.Select(i => new { i.Id, i.UnitId }).ToListAsync(ct);
+        var kept = await db.Database.SqlQueryRaw<Row>($"SELECT {Columns} FROM \"{Table}\"")
+            .Where(r => inspections.Select(i => i.Id).Contains(r.InspectionId)).ToDictionaryAsync(r => r.InspectionId, ct);
+        var compute = changed.Select(u => u!.Value).ToHashSet();
+        var units = new Dictionary<long, Row>();
+        foreach (var unit in selected.GroupBy(i => i.UnitId))
+        {
+            if (compute.Contains(unit.Key)) continue;
+            if (unit.Count() == 1 && kept.TryGetValue(unit.First().Id, out var row)) units[unit.Key] = row;
+            else compute.Add(unit.Key);
+        }
+        compute.IntersectWith(selected.Select(i => i.UnitId));
+        return new Reading(units, compute);
+    }
+}
