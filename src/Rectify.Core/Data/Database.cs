@@ -90,16 +90,27 @@ public static class Database
             try
             {
                 await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7170918)", ct);
-                await db.Database.MigrateAsync(ct);
+                await MigrateAndForgetKeptFiguresAsync(db, ct);
                 await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(7170918)", ct);
             }
             finally { await db.Database.CloseConnectionAsync(); }
         }
         else
         {
-            await db.Database.MigrateAsync(ct);
+            await MigrateAndForgetKeptFiguresAsync(db, ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+    }
+
+    /// <summary>
+    /// Applies the pending migrations; when there were any, the kept round figures are computed again from the data
+    /// (a migration can change rows without audit events, which the keeper follows; <see cref="Supervision.KeptFigures"/>).
+    /// </summary>
+    static async Task MigrateAndForgetKeptFiguresAsync(RectifyDb db, CancellationToken ct)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Any();
+        await db.Database.MigrateAsync(ct);
+        if (pending) await db.Database.ExecuteSqlRawAsync(Supervision.KeptFigures.ForgetSql, ct);
     }
 
     /// <summary>Per-connection SQLite settings: foreign keys on, full sync (an acknowledged write survives a crash), busy wait.</summary>

@@ -17,14 +17,16 @@ public static class ReadSnapshot
         if (db.Database.GetDbConnection() is not SqliteConnection sqlite)
             return await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         await db.Database.OpenConnectionAsync(ct);
+        SqliteTransaction? tx = null;
         try
         {
-            var tx = sqlite.BeginTransaction(deferred: true);
+            tx = sqlite.BeginTransaction(deferred: true);
             await db.Database.UseTransactionAsync(tx, ct);
             return new SqliteRead(db, tx);
         }
         catch
         {
+            if (tx is not null) await tx.DisposeAsync();
             await db.Database.CloseConnectionAsync();
             throw;
         }

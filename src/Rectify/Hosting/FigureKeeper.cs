@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Rectify.Core.Data;
 using Rectify.Core.Supervision;
 
@@ -23,9 +24,11 @@ public sealed class FigureKeeper(DatabaseLocation location, IConfiguration confi
         {
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 await using var db = Database.Open(location, KeptFigures.Scope);
                 var rows = await KeptFigures.CatchUpAsync(db, ct);
-                if (rows > 100) log.LogInformation("Kept round figures: computed the rows of {Rows} inspections", rows);
+                if (rows > 100)
+                    log.LogInformation("Kept round figures: computed the rows of {Rows} inspections in {Ms:F0} ms", rows, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception e) when (!ct.IsCancellationRequested) { log.LogWarning(e, "Keeping the round figures failed; readers compute them"); }
         }
