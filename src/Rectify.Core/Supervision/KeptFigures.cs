@@ -71,11 +71,7 @@ public static class KeptFigures
 
     /// <summary>One inspection's kept figures.</summary>
     public sealed record Row(long InspectionId, long UnitId, int Problems, int Completed, int Basically, int Closed,
-        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings)
-    {
-        public CompletionFigures Figures => CompletionFigures.Of(Problems, Completed, Basically, Closed);
-        public OutcomeTotals Outcomes => new(People, RulesMade, RuleDocuments, Funds, Meetings);
-    }
+        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings);
 
     /// <summary>The head, the hash of the event it names as the chain has it now, and the newest event.</summary>
     sealed record HeadRow(long? Sequence, string? Hash, string? HashNow, long? Max);
@@ -238,13 +234,14 @@ public static class KeptFigures
         })];
     }
 
-    /// <summary>What a reader takes from the kept rows: one row per unit it can serve, and the units left to compute.</summary>
-    public sealed record Reading(IReadOnlyDictionary<long, Row> Units, IReadOnlySet<long> Compute);
+    /// <summary>What a reader takes from the kept rows: the rows of the units it can serve, named, and the units left to compute.</summary>
+    public sealed record Reading(IReadOnlyList<UnitFigures> Units, IReadOnlySet<long> Compute);
 
     /// <summary>
-    /// The kept rows of the selected inspections (inside the caller's scope), as of the reader's snapshot: call inside
-    /// one (<see cref="ReadSnapshot"/>). Units changed after the head, units with more than one selected inspection and
-    /// inspections without a row are in <see cref="Reading.Compute"/>; null when the kept rows cannot be used at all.
+    /// The kept rows of the selected inspections (inside the caller's scope) with their units' names, as of the
+    /// reader's snapshot: call inside one (<see cref="ReadSnapshot"/>). Units changed after the head, units with more
+    /// than one selected inspection and inspections without a row are in <see cref="Reading.Compute"/>; null when the
+    /// kept rows cannot be used at all.
     /// </summary>
     public static async Task<Reading?> ReadAsync(RectifyDb db, IQueryable<Inspection> inspections, CancellationToken ct)
     {
@@ -252,19 +249,35 @@ public static class KeptFigures
         if (head is not { Sequence: { } since, Max: { } max } || head.HashNow != head.Hash || max - since > MaxEventsBehind) return null;
         var changed = since == max ? [] : await UnitsChangedAsync(db, since, max, ct);
         if (changed.Any(u => u is null)) return null;
-        var selected = await inspections.Select(i => new { i.Id, i.UnitId }).ToListAsync(ct);
-        var kept = await db.Database.SqlQueryRaw<Row>($"SELECT {Columns} FROM \"{Table}\"")
-            .Where(r => inspections.Select(i => i.Id).Contains(r.InspectionId)).ToDictionaryAsync(r => r.InspectionId, ct);
+        // One query: every selected inspection, its kept row if any, its unit's name.
+        var selected = await (
+            from i in inspections
+            join k in db.Database.SqlQueryRaw<Row>($"SELECT {Columns} FROM \"{Table}\"") on i.Id equals k.InspectionId into ks
+            from k in ks.DefaultIfEmpty()
+            join o in db.Organisations.AsNoTracking() on i.UnitId equals o.Id into os
+            from o in os.DefaultIfEmpty()
+            select new
+            {
+                i.Id, i.UnitId, Name = o.Name, Kept = (long?)k.InspectionId, KeptUnit = (long?)k.UnitId,
+                Problems = (int?)k.Problems, Completed = (int?)k.Completed, Basically = (int?)k.Basically, Closed = (int?)k.Closed,
+                People = (decimal?)k.People, RulesMade = (decimal?)k.RulesMade, RuleDocuments = (int?)k.RuleDocuments,
+                Funds = (decimal?)k.Funds, Meetings = (decimal?)k.Meetings,
+            }).ToListAsync(ct);
         var compute = changed.Select(u => u!.Value).ToHashSet();
-        var units = new Dictionary<long, Row>();
+        var units = new List<UnitFigures>();
         foreach (var unit in selected.GroupBy(i => i.UnitId))
         {
             if (compute.Contains(unit.Key)) continue;
-            if (unit.Count() == 1 && kept.TryGetValue(unit.First().Id, out var row) && row.UnitId == unit.Key) units[unit.Key] = row;
+            if (unit.Count() == 1 && unit.First() is { Kept: not null } i && i.KeptUnit == unit.Key)
+            {
+                var f = CompletionFigures.Of(i.Problems!.Value, i.Completed!.Value, i.Basically!.Value, i.Closed!.Value);
+                units.Add(new UnitFigures(unit.Key, i.Name ?? "?", f, f.RateText,
+                    new OutcomeTotals(i.People!.Value, i.RulesMade!.Value, i.RuleDocuments!.Value, i.Funds!.Value, i.Meetings!.Value)));
+            }
             else compute.Add(unit.Key);
         }
         compute.IntersectWith(selected.Select(i => i.UnitId));
         // Mostly to compute (a year in which most units had two inspections): computing all at once costs less.
-        return compute.Count * 2 > compute.Count + units.Count ? null : new Reading(units, compute);
+        return compute.Count > units.Count ? null : new Reading(units, compute);
     }
 }

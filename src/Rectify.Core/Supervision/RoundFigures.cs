@@ -110,10 +110,7 @@ public static class GetRoundFigures
         if (await KeptFigures.ReadAsync(db, Inspections(db, q), ct) is not { } kept) return await ComputeAsync(db, q, ct);
         var computed = kept.Compute.Count > 0 ? (await ComputeAsync(db, q with { UnitIds = [.. kept.Compute] }, ct)).Units : [];
         var roundName = q.RoundId is { } rid ? await RoundNameAsync(db, rid, ct) : null;
-        var keptUnits = kept.Units.Keys.ToList();
-        var names = await NamesAsync(db, keptUnits, ct);
-        return Compose(q, roundName, computed.Concat(kept.Units.Values.Select(r =>
-            new UnitFigures(r.UnitId, names.GetValueOrDefault(r.UnitId, "?"), r.Figures, r.Figures.RateText, r.Outcomes))), []);
+        return Compose(q, roundName, computed.Concat(kept.Units), []);
     }
 
     /// <summary>
@@ -191,7 +188,7 @@ public static class GetRoundFigures
         IQueryable<OutcomeFigure> figures, Func<IQueryable<RuleDocument>, Task<Dictionary<long, int>>> ruleCounts, List<FigureItem> items, CancellationToken ct)
     {
         var roundName = q.RoundId is { } rid ? await RoundNameAsync(db, rid, ct) : null;
-        var names = await NamesAsync(db, unitIds, ct);
+        var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var outcomes = await OutcomesAsync(db, figures, unitIds, ruleCounts, q.AsOf is { } day ? FigureQuery.Cutoff(day) : null, ct);
         var units = unitIds.Select(u =>
         {
@@ -204,9 +201,6 @@ public static class GetRoundFigures
     /// <summary>The round's name, or null when it is not there (through the caller's scope).</summary>
     static Task<string?> RoundNameAsync(RectifyDb db, long roundId, CancellationToken ct) =>
         db.Rounds.AsNoTracking().Where(r => r.Id == roundId).Select(r => r.Name).FirstOrDefaultAsync(ct);
-
-    static Task<Dictionary<long, string>> NamesAsync(RectifyDb db, List<long> unitIds, CancellationToken ct) =>
-        db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
 
     /// <summary>
     /// The report from its unit rows and items: the totals are the sums of the rows (every selected problem is counted

@@ -406,7 +406,7 @@ public class ReadCacheTests
     }
 
     [Theory, MemberData(nameof(Providers))]
-    public async Task Figures_after_a_change_in_one_unit_recompute_that_units_row_only_and_a_round_edit_recomputes_all(string provider)
+    public async Task Figures_after_a_change_in_one_unit_recompute_that_units_row_only_and_a_round_edit_reads_every_row_again(string provider)
     {
         await using var app = await TestApp.StartAsync(provider);
         await app.SeedWorldAsync();
