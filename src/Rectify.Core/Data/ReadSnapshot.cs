@@ -36,9 +36,12 @@ public static class ReadSnapshot
     {
         public async ValueTask DisposeAsync()
         {
-            await db.Database.UseTransactionAsync(null);
-            await tx.DisposeAsync();
-            await db.Database.CloseConnectionAsync();
+            try { await db.Database.UseTransactionAsync(null); }
+            finally
+            {
+                try { await tx.DisposeAsync(); }
+                finally { await db.Database.CloseConnectionAsync(); }
+            }
         }
     }
 }

@@ -13,15 +13,15 @@ namespace Rectify.Core.Supervision;
 /// province size are the sum of 2 000 stored rows, not a computation over its 80 000 problems). Table
 /// <c>"KeptFigures"</c> holds one row per inspection: its problems and how many are completed, basically completed and
 /// closed, its outcome sums, and its rule documents. Table <c>"KeptFiguresHead"</c> holds the audit event up to which
-/// the rows are current (its sequence and hash).
+/// the rows are current (its sequence and hash, the hash after the rows' <see cref="Format"/>).
 /// <para>
 /// <b>Keeping.</b> <see cref="CatchUpAsync"/> reads the audit events after the head; every unit with an event of
 /// <see cref="Types"/> has the rows of all its inspections computed again (<see cref="ComputeAsync"/>, in one snapshot
 /// with the events read), and the head moves to the newest event, in one transaction that checks the head is still the
 /// one it started from (two app servers on one PostgreSQL: one wins, the other finds nothing left to do). Every write of
 /// the application appends audit events in its own transaction, so nothing written through it is missed; the server
-/// runs it every second (<c>FigureKeeper</c>). An empty head, or a head whose event now has another hash (a restore of
-/// another history), computes every row again.
+/// runs it every second (<c>FigureKeeper</c>). An empty head, a head whose event now has another hash (a restore of
+/// another history), or one written in another <see cref="Format"/>, computes every row again.
 /// </para>
 /// <para>
 /// <b>Reading.</b> <see cref="ReadAsync"/> never serves a row older than the data: in the reader's snapshot it takes the
@@ -98,11 +98,18 @@ public static class KeptFigures
     /// <summary>Empties the head (a restore): the next catch-up computes every row again.</summary>
     public const string ForgetSql = $"DELETE FROM \"{HeadTable}\";";
 
-    static Task<HeadRow?> HeadAsync(RectifyDb db, CancellationToken ct) =>
-        db.Database.SqlQueryRaw<HeadRow>(
+    /// <summary>
+    /// Stored before the head event's hash: rows written by code that computes them otherwise (a release that changes
+    /// <see cref="ComputeAsync"/> or <see cref="Types"/> changes it) are not read, and every row is computed again.
+    /// </summary>
+    const string Format = "1:";
+
+    /// <summary>The head, with the hash the chain has now at its sequence prefixed like the stored one (<see cref="Format"/>).</summary>
+    static async Task<HeadRow?> HeadAsync(RectifyDb db, CancellationToken ct) =>
+        await db.Database.SqlQueryRaw<HeadRow>(
             $"SELECT h.\"Sequence\", h.\"Hash\", a.\"Hash\" AS \"HashNow\", (SELECT MAX(\"Sequence\") FROM \"AuditEvents\") AS \"Max\" " +
             $"FROM (SELECT 1 AS \"One\") o LEFT JOIN \"{HeadTable}\" h ON h.\"Id\" = 1 LEFT JOIN \"AuditEvents\" a ON a.\"Sequence\" = h.\"Sequence\"")
-            .FirstOrDefaultAsync(ct);
+            .FirstOrDefaultAsync(ct) is { } head ? head with { HashNow = head.HashNow is null ? null : Format + head.HashNow } : null;
 
     /// <summary>The units with an event of <see cref="Types"/> in (<paramref name="since"/>, <paramref name="max"/>]; a null among them: an event without a unit.</summary>
     static async Task<List<long?>> UnitsChangedAsync(RectifyDb db, long since, long max, CancellationToken ct)
@@ -148,7 +155,7 @@ public static class KeptFigures
             var inspections = db.Inspections.AsNoTracking();
             rows = units is null ? await ComputeAsync(db, inspections, ct)
                 : units.Count == 0 ? [] : await ComputeAsync(db, inspections.Where(i => units.Contains(i.UnitId)), ct);
-            newHash = await db.AuditEvents.Where(a => a.Sequence == max).Select(a => a.Hash).SingleAsync(ct);
+            newHash = Format + await db.AuditEvents.Where(a => a.Sequence == max).Select(a => a.Hash).SingleAsync(ct);
             head = head with { Max = max };
         }
 

@@ -117,7 +117,7 @@ public static class GetRoundFigures
     }
 
     /// <summary>Up to this many units in a query's unit filter, <see cref="FiguresAsync"/> computes them without the kept rows.</summary>
-    const int FewUnits = 8;
+    public const int FewUnits = 8;
 
     /// <summary>
     /// The figures computed from the counters and the base tables, in one snapshot: the database sums its counters of
