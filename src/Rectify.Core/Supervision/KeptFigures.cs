@@ -95,7 +95,7 @@ public static class KeptFigures
 
     public static IEnumerable<string> DropTablesSql => [$"DROP TABLE IF EXISTS \"{HeadTable}\";", $"DROP TABLE IF EXISTS \"{Table}\";"];
 
-    /// <summary>Empties the head (a restore): the next catch-up computes every row again.</summary>
+    /// <summary>Empties the head (a restore, a migration, an operator's repair): the next catch-up computes every row again.</summary>
     public const string ForgetSql = $"DELETE FROM \"{HeadTable}\";";
 
     /// <summary>

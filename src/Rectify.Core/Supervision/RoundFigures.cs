@@ -99,15 +99,16 @@ public static class GetRoundFigures
     /// <see cref="RoundFiguresReport.BasicallyCompleted"/> are empty): what the figures endpoints serve. For the current
     /// state each unit's row is its inspection's <see cref="KeptFigures">kept row</see> where that is current in this
     /// snapshot; the other units' rows (changed in the last moments, or with several inspections selected), or every
-    /// row when nothing is kept or only a few units are asked for, are computed by <see cref="ComputeAsync"/>. As of a past date it is
-    /// <see cref="RunAsync"/> without the lists.
+    /// row when nothing is kept or only a few units are asked for, are computed by <see cref="ComputeAsync"/>. As of a
+    /// past date it is <see cref="RunAsync"/> without the lists.
     /// </summary>
     public static async Task<RoundFiguresReport> FiguresAsync(RectifyDb db, FigureQuery q, CancellationToken ct = default)
     {
         if (q.AsOf is not null)
             return (await RunAsync(db, q, ct)) with { Unfinished = [], BasicallyCompleted = [] };
-        // A few units (a copy brought up to date after a change in one of them): computing them costs less than asking
-        // which are kept (first read after a status change at 2 000 units: 14.7 ms against 11.2 ms, docs/benchmarks.md).
+        // A few units (a copy brought up to date after a change in one of them, which the keeper has rarely seen yet):
+        // computing them costs less than asking first which rows are kept (docs/benchmarks.md, "Round figures kept per
+        // inspection": the first read after a status change).
         if (q.UnitIds is { Count: > 0 and <= FewUnits }) return await ComputeAsync(db, q, ct);
         await using var snapshot = await ReadSnapshot.BeginAsync(db, ct);
         if (await KeptFigures.ReadAsync(db, Inspections(db, q), ct) is not { } kept) return await ComputeAsync(db, q, ct);
