@@ -198,6 +198,20 @@ public class KeptFiguresTests
         await CatchUp();
         Assert.Equal(head, await HeadAsync());
         await AssertServedEqualsComputed("a weekly report");
+
+        // A kept row filed under another unit (written behind the application's back): not served for its inspection's
+        // unit, which is computed instead, and the keeper's next pass over that unit replaces it instead of failing on
+        // the inspection's key.
+        await using (var db = app.Open())
+        {
+            var misfile = $"UPDATE \"{KeptFigures.Table}\" SET \"UnitId\" = {units[7]}, \"Problems\" = \"Problems\" + 100 WHERE \"UnitId\" = {units[6]}";
+            Assert.Equal(1, await db.Database.ExecuteSqlRawAsync(misfile));
+        }
+        Assert.Contains(units[6], (await Reading())!.Compute);
+        await AssertServedEqualsComputed("a row filed under another unit");
+        var (other, otherVersion) = await MeasureOf(units[6]);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutJson($"/api/measures/{other}", new { status = "rectified_ongoing", version = otherVersion })).StatusCode);
+        await Changed("a change in the unit whose row was filed under another", units[6]);
     }
 
     [Theory, MemberData(nameof(Providers))]
