@@ -111,17 +111,39 @@ public static class KeptFigures
             $"FROM (SELECT 1 AS \"One\") o LEFT JOIN \"{HeadTable}\" h ON h.\"Id\" = 1 LEFT JOIN \"AuditEvents\" a ON a.\"Sequence\" = h.\"Sequence\"")
             .FirstOrDefaultAsync(ct) is { } head ? head with { HashNow = head.HashNow is null ? null : Format + head.HashNow } : null;
 
-    /// <summary>The units with an event of <see cref="Types"/> in (<paramref name="since"/>, <paramref name="max"/>]; a null among them: an event without a unit.</summary>
-    static async Task<List<long?>> UnitsChangedAsync(RectifyDb db, long since, long max, CancellationToken ct)
+    /// <summary>
+    /// The units with an event of <see cref="Types"/> in (<paramref name="since"/>, <paramref name="max"/>]; a null among
+    /// them: an event without a unit. A row moved to another unit (the API refuses it, code through the DbContext can
+    /// do it) changes both: its event names the new unit, its "before" picture the old one.
+    /// </summary>
+    static async Task<HashSet<long?>> UnitsChangedAsync(RectifyDb db, long since, long max, CancellationToken ct)
     {
         // The range of sequences is the only condition, bounded on both sides, and the kind is worked out per event (as
         // AuditHeads does). With a condition on the entity type SQLite read every problem and measure event ever written
-        // through the (EntityType, EntityId) index; with the lower bound alone it grouped by walking the whole
+        // through the (EntityType, EntityId) index; grouped with the lower bound alone, it walked the whole
         // (UnitId, Sequence) index: 0.24 s at province size (6 million events), against milliseconds for the range.
-        var groups = await db.AuditEvents.AsNoTracking().Where(a => a.Sequence > since && a.Sequence <= max)
-            .GroupBy(a => new { a.UnitId, Kept = Types.Contains(a.EntityType) && !a.Action.StartsWith(RefusedPrefix) ? 1 : 0 })
-            .Select(g => g.Key).ToListAsync(ct);
-        return [.. groups.Where(g => g.Kept == 1).Select(g => g.UnitId).Distinct()];
+        var events = await db.AuditEvents.AsNoTracking().Where(a => a.Sequence > since && a.Sequence <= max)
+            .Select(a => new
+            {
+                a.UnitId,
+                Kept = Types.Contains(a.EntityType) && !a.Action.StartsWith(RefusedPrefix),
+                Before = a.Action == "updated" && Types.Contains(a.EntityType) ? a.Before : null,
+            })
+            .ToListAsync(ct);
+        var units = new HashSet<long?>();
+        foreach (var e in events.Where(e => e.Kept))
+        {
+            units.Add(e.UnitId);
+            if (e.Before is { } before && UnitOf(before) is { } old && old != e.UnitId) units.Add(old);
+        }
+        return units;
+    }
+
+    /// <summary>The "UnitId" of an audit event's picture of a row, if it has one.</summary>
+    static long? UnitOf(string picture)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(picture);
+        return doc.RootElement.TryGetProperty("UnitId", out var u) && u.ValueKind == System.Text.Json.JsonValueKind.Number ? u.GetInt64() : null;
     }
 
     /// <summary>
@@ -150,7 +172,7 @@ public static class KeptFigures
                 // that readers look through few events, without a write every second of a Friday afternoon.
                 if (changed.Count == 0 && max - head.Sequence < HeadLag) return 0;
                 // Many units (a bulk load): every row at once costs less than a list of thousands of units.
-                if (changed.All(u => u is not null) && changed.Count <= MaxUnitsPerPass) units = [.. changed.Select(u => u!.Value)];
+                if (!changed.Contains(null) && changed.Count <= MaxUnitsPerPass) units = [.. changed.Select(u => u!.Value)];
             }
             var inspections = db.Inspections.AsNoTracking();
             rows = units is null ? await ComputeAsync(db, inspections, ct)
@@ -255,7 +277,7 @@ public static class KeptFigures
         var head = await HeadAsync(db, ct);
         if (head is not { Sequence: { } since, Max: { } max } || head.HashNow != head.Hash || max - since > MaxEventsBehind) return null;
         var changed = since == max ? [] : await UnitsChangedAsync(db, since, max, ct);
-        if (changed.Any(u => u is null)) return null;
+        if (changed.Contains(null)) return null;
         // One query: every selected inspection, its kept row if any, its unit's name.
         var selected = await (
             from i in inspections

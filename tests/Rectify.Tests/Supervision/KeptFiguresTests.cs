@@ -199,6 +199,32 @@ public class KeptFiguresTests
         Assert.Equal(head, await HeadAsync());
         await AssertServedEqualsComputed("a weekly report");
 
+        // A problem with its measures moved to another unit's inspection (the API refuses it; code through the DbContext
+        // can): both units are computed until the keeper has kept both again.
+        await Tamper(units[8]);
+        await Tamper(units[9]);
+        await using (var db = app.Open())
+        {
+            var target = inspections.Single(i => i.UnitId == units[9]).Id;
+            // One no rule document cites: a rule cites problems of its own unit only (RegisterRule), which a move breaks.
+            // (A move that leaves a unit's rule citing, or its figures counting for, another unit's problem makes the
+            // computation count them under the old unit and the kept rows under the new one.)
+            var cited = (await db.Rules.Where(r => r.UnitId == units[8]).Select(r => r.ProblemIds).ToListAsync()).SelectMany(i => i).ToHashSet();
+            var moving = (await db.Problems.Include(p => p.Measures).Where(p => p.UnitId == units[8]).OrderBy(p => p.Id).ToListAsync()).First(p => !cited.Contains(p.Id));
+            moving.InspectionId = target;
+            moving.UnitId = units[9];
+            foreach (var m in moving.Measures) { m.InspectionId = target; m.UnitId = units[9]; }
+            // Its outcome figures with it (the figures count under their own unit).
+            var ids = moving.Measures.Select(m => (long?)m.Id).ToList();
+            foreach (var f in await db.OutcomeFigures.Where(f => f.ProblemId == moving.Id || ids.Contains(f.MeasureId)).ToListAsync()) f.UnitId = units[9];
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(new[] { units[8], units[9] }.Order(), (await Reading())!.Compute.Order());
+        await AssertServedEqualsComputed("a problem moved to another unit");
+        await CatchUp();
+        Assert.Empty((await Reading())!.Compute);
+        await AssertServedEqualsComputed("a problem moved to another unit, kept");
+
         // A kept row filed under another unit (written behind the application's back): not served for its inspection's
         // unit, which is computed instead, and the keeper's next pass over that unit replaces it instead of failing on
         // the inspection's key.
