@@ -130,11 +130,13 @@ public class ReadCacheTests
 
         // Cached for the office; read again, the copy is served without asking the database about the round or its
         // figures. (Who the caller is and the office's units are re-read when their few seconds in the access cache
-        // have passed, as on a slow CI machine: not counted.)
+        // have passed, as on a slow CI machine: not counted; a local run counted that re-read once.)
         Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await office.GetAsync(url))).GetProperty("unitCount").GetInt32());
         string database;
         await using (var db = app.Open()) database = DbEventCounter.DatabaseOf(db);
-        static bool NotFigures(string sql) => !new[] { "\"Rounds\"", "\"Inspections\"", "\"ProblemCounts\"", "\"OutcomeFigures\"", "\"Rules\"" }.Any(sql.Contains);
+        // The access cache's scope lookup also reads the rounds with a review chain (none here, so not their inspections).
+        static bool NotFigures(string sql) => sql.Contains("\"ReviewChain\"") ||
+            !new[] { "\"Rounds\"", "\"Inspections\"", "\"ProblemCounts\"", "\"OutcomeFigures\"", "\"Rules\"" }.Any(sql.Contains);
         using (var commands = DbEventCounter.Commands(database, NotFigures))
         {
             Assert.Equal(0, (await HttpAssert.Ok<JsonElement>(await office.GetAsync(url))).GetProperty("unitCount").GetInt32());
