@@ -5,7 +5,6 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Rectify.Core.Audit;
@@ -97,12 +96,8 @@ public static class LogicalBackup
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            // One consistent snapshot: a deferred SQLite read transaction (does not block writers in WAL), a
-            // repeatable-read PostgreSQL transaction.
-            if (db.Database.GetDbConnection() is SqliteConnection sqlite)
-                await db.Database.UseTransactionAsync(sqlite.BeginTransaction(deferred: true), ct);
-            else
-                await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+            // One consistent snapshot of every table (it reads only: ended without a commit).
+            await using var snapshot = await ReadSnapshot.BeginAsync(db, ct);
 
             var migration = (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault() ?? "";
             var tables = new List<BackupTable>();
@@ -131,7 +126,6 @@ public static class LogicalBackup
                 await using (var ms = zip.CreateEntry(ManifestFile, CompressionLevel.Optimal).Open()) await ms.WriteAsync(bytes, ct);
                 await using (var hs = zip.CreateEntry(ManifestHashFile, CompressionLevel.NoCompression).Open())
                     await hs.WriteAsync(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(bytes)) + "\n"), ct);
-                if (db.Database.CurrentTransaction is { } tx) await tx.CommitAsync(ct);
                 return manifest;
             }
         }

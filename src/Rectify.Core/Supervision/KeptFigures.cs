@@ -67,8 +67,6 @@ public static class KeptFigures
     public static readonly string[] Types =
         [nameof(Problem), nameof(Measure), nameof(OutcomeFigure), nameof(RuleDocument), nameof(Inspection)];
 
-    const string RefusedPrefix = "refused:";
-
     /// <summary>One inspection's kept figures.</summary>
     public sealed record Row(long InspectionId, long UnitId, int Problems, int Completed, int Basically, int Closed,
         decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings);
@@ -126,7 +124,7 @@ public static class KeptFigures
             .Select(a => new
             {
                 a.UnitId,
-                Kept = Types.Contains(a.EntityType) && !a.Action.StartsWith(RefusedPrefix),
+                Kept = Types.Contains(a.EntityType) && !a.Action.StartsWith(Refusal.ActionPrefix),
                 Before = a.Action == "updated" && Types.Contains(a.EntityType) ? a.Before : null,
             })
             .ToListAsync(ct);

@@ -6,7 +6,11 @@ using Rectify.Core.Ledger;
 namespace Rectify.Core.Workflow;
 
 /// <summary>Why an action was refused: an HTTP-like status (403, 400, 404, 409) and a Chinese message.</summary>
-public sealed record Refusal(int Status, string Message, string? Field = null);
+public sealed record Refusal(int Status, string Message, string? Field = null)
+{
+    /// <summary>The audit action of a refused request begins with this (<c>refused:close</c>…): nothing was changed.</summary>
+    public const string ActionPrefix = "refused:";
+}
 
 /// <summary>The result of a workflow use case: a value, or a refusal. Expected outcomes are results, not exceptions.</summary>
 public readonly record struct Outcome<T>(T? Value, Refusal? Refused)
@@ -39,7 +43,7 @@ static class WorkflowAccess
 
     /// <summary>The audit event of a refused action, under <paramref name="actor"/> (group commit writes for many users).</summary>
     public static Task RecordRefusalAsync(RectifyDb db, string entityType, long? entityId, long? unitId, string action, Refusal refusal, CallerScope actor, CancellationToken ct) =>
-        db.RecordAsync(entityType, entityId, "refused:" + action, new { reason = refusal.Message, status = refusal.Status }, unitId, actor, ct);
+        db.RecordAsync(entityType, entityId, Refusal.ActionPrefix + action, new { reason = refusal.Message, status = refusal.Status }, unitId, actor, ct);
 
     /// <summary>Runs a change; a broken domain rule becomes a recorded refusal (400) with no other trace.</summary>
     public static async Task<Outcome<T>> GuardedAsync<T>(RectifyDb db, string entityType, long? entityId, long? unitId, string action,

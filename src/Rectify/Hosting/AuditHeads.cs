@@ -56,9 +56,6 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
     /// </summary>
     public static readonly string[] NotInStructure = [nameof(Core.Workflow.ProgressReport), nameof(Core.Workflow.EvidenceFile)];
 
-    /// <summary>Actions that record a refused request (<see cref="Core.Workflow.Refusal"/>): nothing was changed.</summary>
-    const string RefusedPrefix = "refused:";
-
     /// <summary>
     /// The newest audit sequence of any event except those of <see cref="NotInStructure"/>, after
     /// <see cref="EnsureCurrentAsync"/>: the validator of reads that do not read weekly reports or evidence (the round
@@ -176,7 +173,7 @@ public sealed class AuditHeads(DatabaseLocation location, IConfiguration config)
                     .GroupBy(a => new
                     {
                         a.UnitId,
-                        Kind = a.Action.StartsWith(RefusedPrefix) || NotInStructure.Contains(a.EntityType) ? 0 : ProblemTexts.Contains(a.EntityType) ? 2 : 1,
+                        Kind = a.Action.StartsWith(Core.Workflow.Refusal.ActionPrefix) || NotInStructure.Contains(a.EntityType) ? 0 : ProblemTexts.Contains(a.EntityType) ? 2 : 1,
                         Figures = FigureTypesOfEveryUnit.Contains(a.EntityType) ? 2 : FigureTypesOfOneUnit.Contains(a.EntityType) ? 1 : 0,
                     })
                     .Select(g => new { g.Key.UnitId, g.Key.Kind, g.Key.Figures, Head = g.Max(a => a.Sequence) })
