@@ -68,14 +68,16 @@ public static class KeptFigures
         [nameof(Problem), nameof(Measure), nameof(OutcomeFigure), nameof(RuleDocument), nameof(Inspection)];
 
     /// <summary>One inspection's kept figures.</summary>
+    /// <param name="Rate">The completion rate in hundredths of a percent, as <see cref="StatusRules.CompletionRate"/>
+    /// rounds it (98.71 % is 9871): the order of a page of units in SQL.</param>
     public sealed record Row(long InspectionId, long UnitId, int Problems, int Completed, int Basically, int Closed,
-        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings);
+        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings, int Rate);
 
     /// <summary>The head, the hash of the event it names as the chain has it now, and the newest event.</summary>
     sealed record HeadRow(long? Sequence, string? Hash, string? HashNow, long? Max);
 
     const string Columns = "\"InspectionId\", \"UnitId\", \"Problems\", \"Completed\", \"Basically\", \"Closed\", " +
-                           "\"People\", \"RulesMade\", \"RuleDocuments\", \"Funds\", \"Meetings\"";
+                           "\"People\", \"RulesMade\", \"RuleDocuments\", \"Funds\", \"Meetings\", \"Rate\"";
 
     /// <summary>The two tables (migration <c>KeptFigures</c>). Decimals: PostgreSQL numeric; SQLite text, as EF stores them.</summary>
     public static IEnumerable<string> CreateTablesSql(bool postgres)
@@ -91,6 +93,11 @@ public static class KeptFigures
         ];
     }
 
+    /// <summary>The column <see cref="Row.Rate"/> (migration <c>KeptFiguresRate</c>); the head is forgotten with it, so every row is computed again.</summary>
+    public static IEnumerable<string> AddRateSql => [$"ALTER TABLE \"{Table}\" ADD COLUMN \"Rate\" integer NOT NULL DEFAULT 0;", ForgetSql];
+
+    public static IEnumerable<string> DropRateSql => [$"ALTER TABLE \"{Table}\" DROP COLUMN \"Rate\";", ForgetSql];
+
     public static IEnumerable<string> DropTablesSql => [$"DROP TABLE IF EXISTS \"{HeadTable}\";", $"DROP TABLE IF EXISTS \"{Table}\";"];
 
     /// <summary>Empties the head (a restore, a migration, an operator's repair): the next catch-up computes every row again.</summary>
@@ -100,7 +107,7 @@ public static class KeptFigures
     /// Stored before the head event's hash: rows written by code that computes them otherwise (a release that changes
     /// <see cref="ComputeAsync"/> or <see cref="Types"/> changes it) are not read, and every row is computed again.
     /// </summary>
-    const string Format = "1:";
+    const string Format = "2:";
 
     /// <summary>The head, with the hash the chain has now at its sequence prefixed like the stored one (<see cref="Format"/>).</summary>
     static async Task<HeadRow?> HeadAsync(RectifyDb db, CancellationToken ct) =>
@@ -219,7 +226,7 @@ public static class KeptFigures
             if (!first) sql.Append(", ");
             first = false;
             sql.Append(CultureInfo.InvariantCulture,
-                $"({r.InspectionId}, {r.UnitId}, {r.Problems}, {r.Completed}, {r.Basically}, {r.Closed}, {money(r.People)}, {money(r.RulesMade)}, {r.RuleDocuments}, {money(r.Funds)}, {money(r.Meetings)})");
+                $"({r.InspectionId}, {r.UnitId}, {r.Problems}, {r.Completed}, {r.Basically}, {r.Closed}, {money(r.People)}, {money(r.RulesMade)}, {r.RuleDocuments}, {money(r.Funds)}, {money(r.Meetings)}, {r.Rate})");
         }
         return sql.ToString();
     }
@@ -257,7 +264,7 @@ public static class KeptFigures
             var f = counts.GetValueOrDefault(i.Id, CompletionFigures.Zero);
             var o = outcomes.GetValueOrDefault(i.Id, OutcomeTotals.Zero);
             return new Row(i.Id, i.UnitId, f.Problems, f.Completed, f.BasicallyCompleted, f.Closed,
-                o.PeopleHandled, o.RulesMade, rules.GetValueOrDefault(i.Id), o.FundsYuan, o.Meetings);
+                o.PeopleHandled, o.RulesMade, rules.GetValueOrDefault(i.Id), o.FundsYuan, o.Meetings, RateKey(f));
         })];
     }
 
@@ -272,10 +279,7 @@ public static class KeptFigures
     /// </summary>
     public static async Task<Reading?> ReadAsync(RectifyDb db, IQueryable<Inspection> inspections, CancellationToken ct)
     {
-        var head = await HeadAsync(db, ct);
-        if (head is not { Sequence: { } since, Max: { } max } || head.HashNow != head.Hash || max - since > MaxEventsBehind) return null;
-        var changed = since == max ? [] : await UnitsChangedAsync(db, since, max, ct);
-        if (changed.Contains(null)) return null;
+        if (await ChangedSinceHeadAsync(db, ct) is not { } changed) return null;
         // One query: every selected inspection, its kept row if any, its unit's name.
         var selected = await (
             from i in inspections
@@ -290,7 +294,7 @@ public static class KeptFigures
                 People = (decimal?)k.People, RulesMade = (decimal?)k.RulesMade, RuleDocuments = (int?)k.RuleDocuments,
                 Funds = (decimal?)k.Funds, Meetings = (decimal?)k.Meetings,
             }).ToListAsync(ct);
-        var compute = changed.Select(u => u!.Value).ToHashSet();
+        var compute = changed.ToHashSet();
         var units = new List<UnitFigures>();
         foreach (var unit in selected.GroupBy(i => i.UnitId))
         {
@@ -307,4 +311,105 @@ public static class KeptFigures
         // Mostly to compute (a year in which most units had two inspections): computing all at once costs less.
         return compute.Count > units.Count ? null : new Reading(units, compute);
     }
+
+    /// <summary>
+    /// The units whose kept rows are not current in the reader's snapshot (an event of <see cref="Types"/> after the
+    /// head); null when the kept rows cannot be used at all: no head, a head of another history or format, more than
+    /// <see cref="MaxEventsBehind"/> events behind, or an event after it without a unit.
+    /// </summary>
+    static async Task<IReadOnlySet<long>?> ChangedSinceHeadAsync(RectifyDb db, CancellationToken ct)
+    {
+        var head = await HeadAsync(db, ct);
+        if (head is not { Sequence: { } since, Max: { } max } || head.HashNow != head.Hash || max - since > MaxEventsBehind) return null;
+        if (since == max) return new HashSet<long>();
+        var changed = await UnitsChangedAsync(db, since, max, ct);
+        return changed.Contains(null) ? null : changed.Select(u => u!.Value).ToHashSet();
+    }
+
+    /// <summary>
+    /// The totals of the kept rows and one page of them, worked out in SQL. <see cref="Figures"/>, <see cref="Outcomes"/>
+    /// and <see cref="UnitCount"/> cover every selected unit except <see cref="Changed"/>; <see cref="Units"/> holds the
+    /// first rows in the figures' order (<see cref="GetRoundFigures.UnitOrder"/>) from <see cref="Offset"/> on.
+    /// </summary>
+    public sealed record KeptPage(CompletionFigures Figures, OutcomeTotals Outcomes, int UnitCount, IReadOnlyList<UnitFigures> Units,
+        int Offset, IReadOnlySet<long> Changed);
+
+    /// <summary>Sums of the kept rows of the selected inspections (an aggregate query's one row).</summary>
+    sealed record Sums(int Inspections, int Units, int Kept, int Problems, int Completed, int Basically, int Closed,
+        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings,
+        int PeopleScale, int RulesMadeScale, int FundsScale, int MeetingsScale);
+
+    /// <summary>
+    /// The kept rows of the selected inspections (inside the caller's scope) summed, and <paramref name="take"/> of them
+    /// from <paramref name="offset"/> in the figures' order, in two queries whose cost does not follow the rows read
+    /// into .NET: the database sums and sorts, and only a page of rows comes back. Call inside a snapshot
+    /// (<see cref="ReadSnapshot"/>). Units changed after the head are left out of both (the caller computes them and
+    /// merges them in: the page then starts at 0 and holds <paramref name="offset"/> + <paramref name="take"/> rows, so
+    /// that every row that may precede them is there). Null when the kept rows cannot be used, or a unit has more than
+    /// one selected inspection or an inspection has no kept row (the caller reads every row, <see cref="ReadAsync"/>).
+    /// </summary>
+    public static async Task<KeptPage?> PageAsync(RectifyDb db, IQueryable<Inspection> inspections, int offset, int take, CancellationToken ct)
+    {
+        if (await ChangedSinceHeadAsync(db, ct) is not { } changed) return null;
+        var served = changed.Count == 0 ? inspections : inspections.Where(i => !changed.Contains(i.UnitId));
+        // A kept row counts only under its inspection's unit (see ReadAsync).
+        var joined =
+            from i in served
+            join k in db.Database.SqlQueryRaw<ScaledRow>(ScaledRowsSql(db.ProviderName == "postgresql")) on new { i.Id, i.UnitId } equals new { Id = k.InspectionId, k.UnitId } into ks
+            from k in ks.DefaultIfEmpty()
+            select new { i.UnitId, Kept = (long?)k.InspectionId, k };
+        var sums = await joined.GroupBy(x => 1).Select(g => new Sums(g.Count(), g.Select(x => x.UnitId).Distinct().Count(), g.Count(x => x.Kept != null),
+                g.Sum(x => x.k.Problems), g.Sum(x => x.k.Completed), g.Sum(x => x.k.Basically), g.Sum(x => x.k.Closed),
+                g.Sum(x => x.k.People), g.Sum(x => x.k.RulesMade), g.Sum(x => x.k.RuleDocuments), g.Sum(x => x.k.Funds), g.Sum(x => x.k.Meetings),
+                g.Max(x => (int?)x.k.PeopleScale) ?? 0, g.Max(x => (int?)x.k.RulesMadeScale) ?? 0, g.Max(x => (int?)x.k.FundsScale) ?? 0, g.Max(x => (int?)x.k.MeetingsScale) ?? 0))
+            .FirstOrDefaultAsync(ct) ?? new Sums(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        if (sums.Kept != sums.Inspections || sums.Units != sums.Inspections) return null;
+
+        // Ties of rate in the order of the names' code points: PostgreSQL's "C" collation and SQLite's BINARY compare
+        // UTF-8 bytes, which is that order, and so does GetRoundFigures.UnitOrder.
+        var collation = db.ProviderName == "postgresql" ? "C" : "BINARY";
+        var ordered =
+            from i in served
+            join k in db.Database.SqlQueryRaw<Row>($"SELECT {Columns} FROM \"{Table}\"") on new { i.Id, i.UnitId } equals new { Id = k.InspectionId, k.UnitId }
+            join o in db.Organisations.AsNoTracking() on i.UnitId equals o.Id into os
+            from o in os.DefaultIfEmpty()
+            let name = o.Name ?? "?"
+            orderby k.Rate, EF.Functions.Collate(name, collation), i.UnitId
+            select new { k, Name = name };
+        var start = changed.Count == 0 ? offset : 0;
+        var rows = await ordered.Skip(start).Take(changed.Count == 0 ? take : offset + take).ToListAsync(ct);
+        var units = rows.Select(r =>
+        {
+            var f = CompletionFigures.Of(r.k.Problems, r.k.Completed, r.k.Basically, r.k.Closed);
+            return new UnitFigures(r.k.UnitId, r.Name, f, f.RateText, new OutcomeTotals(r.k.People, r.k.RulesMade, r.k.RuleDocuments, r.k.Funds, r.k.Meetings));
+        }).ToList();
+        return new KeptPage(CompletionFigures.Of(sums.Problems, sums.Completed, sums.Basically, sums.Closed),
+            new OutcomeTotals(Scaled(sums.People, sums.PeopleScale), Scaled(sums.RulesMade, sums.RulesMadeScale), sums.RuleDocuments,
+                Scaled(sums.Funds, sums.FundsScale), Scaled(sums.Meetings, sums.MeetingsScale)), sums.Units, units, start, changed);
+    }
+
+    /// <summary>A kept row with the scale of each sum (its digits after the point, as stored).</summary>
+    sealed record ScaledRow(long InspectionId, long UnitId, int Problems, int Completed, int Basically, int Closed,
+        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings,
+        int PeopleScale, int RulesMadeScale, int FundsScale, int MeetingsScale);
+
+    /// <summary>
+    /// The kept rows with the scale of each sum. The sum of decimals has the largest scale of its terms (12.5 + 0.25 is
+    /// 12.75, 1.50 + 1.50 is 3.00), as in .NET; SQLite's decimal sum (EF's <c>ef_sum</c>) writes its result with at
+    /// least one and no trailing zero digits (3.0), so the scale is summed apart and set again (<see cref="Scaled"/>).
+    /// </summary>
+    static string ScaledRowsSql(bool postgres)
+    {
+        string scale(string c) => postgres ? $"scale(\"{c}\")"
+            : $"CASE WHEN instr(\"{c}\", '.') > 0 THEN length(\"{c}\") - instr(\"{c}\", '.') ELSE 0 END";
+        return $"SELECT \"InspectionId\", \"UnitId\", \"Problems\", \"Completed\", \"Basically\", \"Closed\", " +
+               $"\"People\", \"RulesMade\", \"RuleDocuments\", \"Funds\", \"Meetings\", {scale("People")} AS \"PeopleScale\", " +
+               $"{scale("RulesMade")} AS \"RulesMadeScale\", {scale("Funds")} AS \"FundsScale\", {scale("Meetings")} AS \"MeetingsScale\" FROM \"{Table}\"";
+    }
+
+    /// <summary><paramref name="sum"/> written with <paramref name="scale"/> digits after the point (it has no more).</summary>
+    static decimal Scaled(decimal sum, int scale) => decimal.Round(sum, scale) + new decimal(0, 0, 0, false, (byte)scale);
+
+    /// <summary>A row's <see cref="Row.Rate"/>: the rate as <see cref="StatusRules"/> rounds it, in hundredths of a percent.</summary>
+    public static int RateKey(CompletionFigures f) => (int)(f.Rate * 100);
 }

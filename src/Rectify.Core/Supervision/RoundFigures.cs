@@ -117,6 +117,43 @@ public static class GetRoundFigures
         return Compose(q, roundName, computed.Concat(kept.Units), []);
     }
 
+    /// <summary>
+    /// One page of the figures' unit rows with the totals of all: <see cref="RoundFiguresReport.Units"/> holds the rows
+    /// from <paramref name="offset"/>, at most <paramref name="take"/>; <c>UnitCount</c> is the number of all rows. From
+    /// the kept rows the database sums the totals and sorts out the page (<see cref="KeptFigures.PageAsync"/>), so a
+    /// meeting's page of the units furthest behind does not read 2 000 rows; units changed since the keeper's last pass
+    /// are computed and merged in. Otherwise it is <see cref="FiguresAsync"/> cut to the page.
+    /// </summary>
+    public static async Task<(RoundFiguresReport Report, int UnitCount)> PageAsync(RectifyDb db, FigureQuery q, int offset, int take, CancellationToken ct = default)
+    {
+        if (q.AsOf is null && q.UnitIds is not { Count: > 0 and <= FewUnits })
+        {
+            await using var snapshot = await ReadSnapshot.BeginAsync(db, ct);
+            if (await KeptFigures.PageAsync(db, Inspections(db, q), offset, take, ct) is { } kept)
+            {
+                var changed = (q.UnitIds is { Count: > 0 } only ? kept.Changed.Where(only.Contains) : kept.Changed).ToList();
+                // An empty unit filter would mean every unit.
+                var computed = changed.Count > 0 ? (await ComputeAsync(db, q with { UnitIds = changed }, ct)).Units : [];
+                var roundName = q.RoundId is { } rid ? await RoundNameAsync(db, rid, ct) : null;
+                var figures = computed.Aggregate(kept.Figures, (a, u) => a.Plus(u.Figures));
+                var page = kept.Units.Concat(computed).Order(UnitOrder).Skip(offset - kept.Offset).Take(take).ToList();
+                return (new RoundFiguresReport(q.RoundId, roundName, q.Year, null, figures, figures.RateText,
+                    computed.Aggregate(kept.Outcomes, (a, u) => a.Plus(u.Outcomes)), page, [], []), kept.UnitCount + computed.Count);
+            }
+        }
+        var all = await FiguresAsync(db, q, ct);
+        return (all with { Units = [.. all.Units.Skip(offset).Take(take)] }, all.Units.Count);
+    }
+
+    /// <summary>
+    /// The order of the figures' unit rows: lowest rate first, then by name in the order of its code points (the order
+    /// of UTF-8 bytes, which the databases' binary collations sort by: <see cref="KeptFigures.PageAsync"/>), then by id.
+    /// </summary>
+    public static readonly IComparer<UnitFigures> UnitOrder = Comparer<UnitFigures>.Create((a, b) =>
+        a.Figures.Rate.CompareTo(b.Figures.Rate) is not 0 and var byRate ? byRate
+        : CodePoints.Compare(a.UnitName, b.UnitName) is not 0 and var byName ? byName
+        : a.UnitId.CompareTo(b.UnitId));
+
     /// <summary>Up to this many units in a query's unit filter, <see cref="FiguresAsync"/> computes them without the kept rows.</summary>
     public const int FewUnits = 8;
 
@@ -215,7 +252,7 @@ public static class GetRoundFigures
     /// </summary>
     static RoundFiguresReport Compose(FigureQuery q, string? roundName, IEnumerable<UnitFigures> rows, List<FigureItem> items)
     {
-        var units = rows.OrderBy(u => u.Figures.Rate).ThenBy(u => u.UnitName, StringComparer.Ordinal).ThenBy(u => u.UnitId).ToList();
+        var units = rows.Order(UnitOrder).ToList();
         var total = units.Aggregate(CompletionFigures.Zero, (a, u) => a.Plus(u.Figures));
         return new RoundFiguresReport(q.RoundId, roundName, q.Year, q.AsOf, total, total.RateText,
             units.Aggregate(OutcomeTotals.Zero, (a, u) => a.Plus(u.Outcomes)), units,

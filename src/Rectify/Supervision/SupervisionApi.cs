@@ -35,8 +35,11 @@ public sealed record EvaluationsDto(SheetDto Sheet, IReadOnlyList<EvaluationDto>
 public sealed record RoundFiguresDto(long? RoundId, string? RoundName, int? Year, DateOnly? AsOf, CompletionFigures Figures, string RateText,
     OutcomeTotals Outcomes, IReadOnlyList<UnitFigures> Units, int UnitCount, string Sentence)
 {
-    public static RoundFiguresDto From(RoundFiguresReport r, UnitPage page) =>
-        new(r.RoundId, r.RoundName, r.Year, r.AsOf, r.Figures, r.RateText, r.Outcomes, page.Of(r.Units), r.Units.Count, r.Sentence);
+    public static RoundFiguresDto From(RoundFiguresReport r, UnitPage page) => Paged(r with { Units = page.Of(r.Units) }, r.Units.Count);
+
+    /// <summary>The answer of a report whose <see cref="RoundFiguresReport.Units"/> are already the page, of <paramref name="unitCount"/> rows in all.</summary>
+    public static RoundFiguresDto Paged(RoundFiguresReport r, int unitCount) =>
+        new(r.RoundId, r.RoundName, r.Year, r.AsOf, r.Figures, r.RateText, r.Outcomes, r.Units, unitCount, r.Sentence);
 }
 
 /// <summary>
@@ -147,6 +150,17 @@ public static class SupervisionApi
         } while (generation != heads.Generation);
         var key = FiguresKey("figures", db, q);
         var previous = q.AsOf is null ? cache.Peek(key, evenExpired: true) : null;
+        var pageKey = $"{key}|{page.Offset}|{page.Limit}";
+        // A page of units, with no copy of every row to bring up to date: the database sums and sorts the kept rows, and
+        // only the page is read (GetRoundFigures.PageAsync). A copy of its own, like the pages cut from a whole model.
+        if (page.Limit is { } limit && q.AsOf is null
+            && !(previous is { Value: FiguresModel old } && old.Generation == generation && previous.Validator <= head))
+            return await cache.GetAsync(pageKey, head, async () =>
+            {
+                var (report, unitCount) = await GetRoundFigures.PageAsync(db, q, page.Offset, limit, CancellationToken.None);
+                if (q.RoundId is not null && report.RoundName is null) return ((FiguresModel, object)?)null;
+                return (new FiguresModel(report, generation), RoundFiguresDto.Paged(report, unitCount));
+            });
         var model = await cache.GetAsync(key, head, async () =>
         {
             RoundFiguresReport report;
@@ -161,9 +175,9 @@ public static class SupervisionApi
             return (new FiguresModel(report, generation), report.Figures);
         });
         if (model is null) return null;
-        var figures = ((FiguresModel)model.Value).Report;
-        return await cache.GetAsync($"{key}|{page.Offset}|{page.Limit}", model.Validator,
-            () => Task.FromResult(((RoundFiguresReport, object)?)(figures, RoundFiguresDto.From(figures, page))));
+        var whole = (FiguresModel)model.Value;
+        return await cache.GetAsync(pageKey, model.Validator,
+            () => Task.FromResult(((FiguresModel, object)?)(whole, RoundFiguresDto.From(whole.Report, page))));
     }
 
     /// <summary>
@@ -175,9 +189,9 @@ public static class SupervisionApi
         var generation = heads.Generation;
         var head = await heads.CurrentStructureAsync(ct);
         if (generation != heads.Generation) return null;
-        var key = FiguresKey("figures", db, q);
-        return cache.Peek(key) is { Value: FiguresModel model } copy && copy.Validator == head && model.Generation == generation
-               && cache.Peek($"{key}|{page.Offset}|{page.Limit}") is { } hit && hit.Validator == head
+        // Every copy of a page holds the model it was made from (a whole one, or the page's own) and its generation.
+        return cache.Peek($"{FiguresKey("figures", db, q)}|{page.Offset}|{page.Limit}") is { Value: FiguresModel model } hit
+               && hit.Validator == head && model.Generation == generation
             ? hit : null;
     }
 

@@ -26,6 +26,29 @@ public class KeptFiguresTests
         return await KeptFigures.ReadAsync(db, GetRoundFigures.Inspections(db, q), default);
     }
 
+    /// <summary>What a page of <paramref name="q"/> takes from the kept rows (the first 5 rows): null when it reads every row.</summary>
+    static async Task<KeptFigures.KeptPage?> KeptPageAsync(TestApp app, FigureQuery q)
+    {
+        await using var db = app.Open();
+        await using var snapshot = await ReadSnapshot.BeginAsync(db, default);
+        return await KeptFigures.PageAsync(db, GetRoundFigures.Inspections(db, q), 0, 5, default);
+    }
+
+    /// <summary>Pages of <paramref name="q"/> (at the start, in the middle, past the end) are the rows of the whole table
+    /// <paramref name="whole"/> at their place, with its totals and its number of rows; compared as JSON.</summary>
+    static async Task AssertPagesEqual(RectifyDb db, FigureQuery q, RoundFiguresReport whole, string what)
+    {
+        foreach (var (offset, take) in new[] { (0, 3), (2, 4), (whole.Units.Count - 2, 5), (whole.Units.Count + 1, 2) })
+        {
+            var (page, count) = await GetRoundFigures.PageAsync(db, q, Math.Max(offset, 0), take);
+            Assert.True(whole.Units.Count == count, $"{what}, {q}, page {offset}+{take}: {count} rows in all, not {whole.Units.Count}");
+            Assert.True(JsonSerializer.Serialize(whole.Units.Skip(Math.Max(offset, 0)).Take(take)) == JsonSerializer.Serialize(page.Units),
+                $"{what}, {q}, page {offset}+{take}: {JsonSerializer.Serialize(page.Units.Select(u => u.UnitId))} instead of " +
+                JsonSerializer.Serialize(whole.Units.Skip(Math.Max(offset, 0)).Take(take).Select(u => u.UnitId)));
+            Assert.Equal(JsonSerializer.Serialize(whole with { Units = [] }), JsonSerializer.Serialize(page with { Units = [] }));
+        }
+    }
+
     [Theory, MemberData(nameof(Providers))]
     public async Task Kept_figures_equal_a_computation_from_the_base_tables_through_every_kind_of_change(string provider)
     {
@@ -68,6 +91,7 @@ public class KeptFiguresTests
                     Assert.True(computed.Units.Count == served.Units.Count && differs == default,
                         $"{after}, {scope.UserName}, {q}: computed {JsonSerializer.Serialize(differs.First)}, served {JsonSerializer.Serialize(differs.Second)}");
                     Assert.Equal(JsonSerializer.Serialize(computed with { Units = [] }), JsonSerializer.Serialize(served with { Units = [] }));
+                    await AssertPagesEqual(db, q, computed, $"{after}, {scope.UserName}");
                 }
             }
         }
@@ -84,9 +108,11 @@ public class KeptFiguresTests
         async Task Changed(string what, long unit)
         {
             Assert.Equal(new[] { unit }, (await Reading())!.Compute.ToArray());
+            Assert.Equal(new[] { unit }, (await KeptPageAsync(app, round))!.Changed.ToArray());
             await AssertServedEqualsComputed(what);
             await CatchUp();
             Assert.Empty((await Reading())!.Compute);
+            Assert.Empty((await KeptPageAsync(app, round))!.Changed);
             await AssertServedEqualsComputed(what + ", kept");
         }
 
@@ -276,5 +302,58 @@ public class KeptFiguresTests
         await using (var db = app.Open())
             Assert.Equal(JsonSerializer.Serialize((await GetRoundFigures.ComputeAsync(db, round)).Units),
                 JsonSerializer.Serialize((await GetRoundFigures.FiguresAsync(db, round)).Units));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_page_from_the_kept_rows_sorts_ties_of_rate_by_the_names_code_points_as_the_whole_table_does(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, ("Rectify:Perf:KeptFiguresMilliseconds", "0"));
+        await app.SeedWorldAsync();
+        var admin = await app.ClientFor("admin");
+        // One problem per unit: every rate is 0 or 100 %, so at least 6 of the 12 units share one.
+        var g = await app.GenerateAsync(new ProvinceSize(Units: 12, ProblemsPerUnit: 1, MeasuresPerProblem: 1, Weeks: 1, Seed: 3));
+        var round = new FigureQuery(g.RoundId);
+        await using (var keeper = app.Open(KeptFigures.Scope)) await KeptFigures.CatchUpAsync(keeper);
+        // Names that sort otherwise by UTF-16 code unit than by code point (𠀀 is U+20000, （ U+FF08), Latin letters
+        // of both cases and widths, and two units of one name (then by id), given to the units of the largest tie.
+        string[] names = ["甲（一）", "甲𠀀", "甲", "甲", "甲A", "甲a", "（", "𠀁", "Ａ"];
+        await using (var db = app.Open())
+        {
+            var tie = (await GetRoundFigures.ComputeAsync(db, round)).Units.GroupBy(u => u.Figures.Rate).MaxBy(t => t.Count())!.Select(u => u.UnitId).ToList();
+            Assert.True(tie.Count >= 6);
+            foreach (var (unit, name) in tie.Zip(names))
+                (await db.Organisations.SingleAsync(o => o.Id == unit)).Name = name;
+            await db.SaveChangesAsync();
+        }
+        await using (var db = app.Open())
+        {
+            Assert.NotNull(await KeptPageAsync(app, round));
+            var whole = await GetRoundFigures.ComputeAsync(db, round);
+            // The test means something: in code-unit order 甲𠀀 would come before 甲（一）.
+            var ofName = whole.Units.Where(u => u.UnitName.StartsWith('甲')).Select(u => u.UnitName).ToList();
+            Assert.True(ofName.IndexOf("甲（一）") < ofName.IndexOf("甲𠀀"));
+            Assert.True(StringComparer.Ordinal.Compare("甲𠀀", "甲（一）") < 0);
+            for (var offset = 0; offset <= whole.Units.Count; offset++)
+                for (var take = 1; take <= 3; take++)
+                {
+                    var (page, count) = await GetRoundFigures.PageAsync(db, round, offset, take);
+                    Assert.Equal(whole.Units.Count, count);
+                    Assert.Equal(whole.Units.Skip(offset).Take(take).Select(u => (u.UnitId, u.UnitName)), page.Units.Select(u => (u.UnitId, u.UnitName)));
+                }
+        }
+
+        // Through the API: a page asked for first (made from the kept rows), then the whole table, then the page again.
+        async Task<JsonElement> Get(string query) => await HttpAssert.Ok<JsonElement>(await admin.GetAsync($"/api/rounds/{g.RoundId}/figures{query}"));
+        var first = await Get("?offset=4&limit=5");
+        var all = await Get("");
+        var again = await Get("?offset=4&limit=5");
+        var expected = all.GetProperty("units").EnumerateArray().Skip(4).Take(5).Select(u => u.GetRawText()).ToList();
+        foreach (var p in new[] { first, again })
+        {
+            Assert.Equal(expected, p.GetProperty("units").EnumerateArray().Select(u => u.GetRawText()).ToList());
+            Assert.Equal(12, p.GetProperty("unitCount").GetInt32());
+            Assert.Equal(all.GetProperty("figures").GetRawText(), p.GetProperty("figures").GetRawText());
+            Assert.Equal(all.GetProperty("outcomes").GetRawText(), p.GetProperty("outcomes").GetRawText());
+        }
     }
 }
