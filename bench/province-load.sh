@@ -95,6 +95,7 @@ run "GET ledger (50 inspections, read cache OFF)" "${ledgers[@]}" --connections 
 run "GET round figures, 1 connection, cache OFF" --url "$base/api/rounds/$round/figures" --connections 1
 run "GET round figures ?limit=20, 1 connection, cache OFF" --url "$base/api/rounds/$round/figures?limit=20" --connections 1
 run "GET round figures ($units units), 16 connections, cache OFF" --url "$base/api/rounds/$round/figures" --connections 16
+run "GET round figures ?limit=20, 16 connections, cache OFF" --url "$base/api/rounds/$round/figures?limit=20" --connections 16
 hwm_cold=$(stop)
 fi
 # PHASES=change: the first reads of the round figures after a status change (cache on; the change's unit's rows are
