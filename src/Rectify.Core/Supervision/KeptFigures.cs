@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Core.Access;
 using Rectify.Core.Data;
 using Rectify.Core.Ledger;
+using Rectify.Core.Organisations;
 using Rectify.Core.Workflow;
 
 namespace Rectify.Core.Supervision;
@@ -12,7 +13,8 @@ namespace Rectify.Core.Supervision;
 /// The round figures of every inspection, kept in the database as the data changes (issue 8: a round's figures at
 /// province size are the sum of 2 000 stored rows, not a computation over its 80 000 problems). Table
 /// <c>"KeptFigures"</c> holds one row per inspection: its problems and how many are completed, basically completed and
-/// closed, its outcome sums, and its rule documents. Table <c>"KeptFiguresHead"</c> holds the audit event up to which
+/// closed, its outcome sums, and its rule documents; its round, its unit's name and its rate, the order of a page of a
+/// round's units (<see cref="PageAsync"/>). Table <c>"KeptFiguresHead"</c> holds the audit event up to which
 /// the rows are current (its sequence and hash, the hash after the rows' <see cref="Format"/>).
 /// <para>
 /// <b>Keeping.</b> <see cref="CatchUpAsync"/> reads the audit events after the head; every unit with an event of
@@ -61,23 +63,25 @@ public static class KeptFigures
 
     /// <summary>
     /// Entity types whose events change the kept rows of their unit's inspections: a problem (its stated status, its
-    /// counters), a measure (its status), an outcome figure, a rule document, an inspection (created or deleted; its
-    /// round and date are read with the rows, not kept). Names and rounds are not kept. Refusals change nothing.
+    /// counters), a measure (its status), an outcome figure, a rule document, an inspection (created, deleted, or moved
+    /// to another round: the row keeps its round), an organisation (a unit's name is kept with its rows; an event of a
+    /// part of a unit computes the unit's rows again, needlessly but rarely). Refusals change nothing.
     /// </summary>
     public static readonly string[] Types =
-        [nameof(Problem), nameof(Measure), nameof(OutcomeFigure), nameof(RuleDocument), nameof(Inspection)];
+        [nameof(Problem), nameof(Measure), nameof(OutcomeFigure), nameof(RuleDocument), nameof(Inspection), nameof(Organisation)];
 
     /// <summary>One inspection's kept figures.</summary>
     /// <param name="Rate">The completion rate in hundredths of a percent, as <see cref="StatusRules.CompletionRate"/>
-    /// rounds it (98.71 % is 9871): the order of a page of units in SQL.</param>
+    /// rounds it (98.71 % is 9871): with <paramref name="RoundId"/> and <paramref name="Name"/> (the unit's) the order of a
+    /// page of units, read through one index (<see cref="PageAsync"/>).</param>
     public sealed record Row(long InspectionId, long UnitId, int Problems, int Completed, int Basically, int Closed,
-        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings, int Rate);
+        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings, int Rate, long? RoundId, string Name);
 
     /// <summary>The head, the hash of the event it names as the chain has it now, and the newest event.</summary>
     sealed record HeadRow(long? Sequence, string? Hash, string? HashNow, long? Max);
 
     const string Columns = "\"InspectionId\", \"UnitId\", \"Problems\", \"Completed\", \"Basically\", \"Closed\", " +
-                           "\"People\", \"RulesMade\", \"RuleDocuments\", \"Funds\", \"Meetings\", \"Rate\"";
+                           "\"People\", \"RulesMade\", \"RuleDocuments\", \"Funds\", \"Meetings\", \"Rate\", \"RoundId\", \"Name\"";
 
     /// <summary>The two tables (migration <c>KeptFigures</c>). Decimals: PostgreSQL numeric; SQLite text, as EF stores them.</summary>
     public static IEnumerable<string> CreateTablesSql(bool postgres)
@@ -93,10 +97,53 @@ public static class KeptFigures
         ];
     }
 
-    /// <summary>The column <see cref="Row.Rate"/> (migration <c>KeptFiguresRate</c>); the head is forgotten with it, so every row is computed again.</summary>
-    public static IEnumerable<string> AddRateSql => [$"ALTER TABLE \"{Table}\" ADD COLUMN \"Rate\" integer NOT NULL DEFAULT 0;", ForgetSql];
+    /// <summary>
+    /// The columns of a page (migration <c>KeptFiguresPage</c>): <see cref="Row.Rate"/>, <see cref="Row.RoundId"/>,
+    /// <see cref="Row.Name"/>, and the index in the order of a page of a round (names by code point: <see cref="Collation"/>).
+    /// The head is forgotten with them, so every row is computed again.
+    /// </summary>
+    public static IEnumerable<string> AddPageColumnsSql(bool postgres) =>
+    [
+        $"ALTER TABLE \"{Table}\" ADD COLUMN \"Rate\" integer NOT NULL DEFAULT 0;",
+        $"ALTER TABLE \"{Table}\" ADD COLUMN \"RoundId\" {(postgres ? "bigint" : "INTEGER")} NULL;",
+        $"ALTER TABLE \"{Table}\" ADD COLUMN \"Name\" {(postgres ? "text" : "TEXT")} NOT NULL DEFAULT '';",
+        .. Sums.Select(c => $"ALTER TABLE \"{Table}\" ADD COLUMN \"{c}Units\" {(postgres ? "bigint" : "INTEGER")} NULL;"),
+        .. Sums.Select(c => $"ALTER TABLE \"{Table}\" ADD COLUMN \"{c}Scale\" integer NOT NULL DEFAULT 0;"),
+        $"CREATE INDEX \"{PageIndex}\" ON \"{Table}\" (\"RoundId\", \"Rate\", \"Name\" COLLATE \"{Collation(postgres)}\", \"UnitId\");",
+        ForgetSql,
+    ];
 
-    public static IEnumerable<string> DropRateSql => [$"ALTER TABLE \"{Table}\" DROP COLUMN \"Rate\";", ForgetSql];
+    public static IEnumerable<string> DropPageColumnsSql =>
+    [
+        $"DROP INDEX \"{PageIndex}\";",
+        $"ALTER TABLE \"{Table}\" DROP COLUMN \"Name\";",
+        .. Sums.SelectMany(c => new[] { $"ALTER TABLE \"{Table}\" DROP COLUMN \"{c}Units\";", $"ALTER TABLE \"{Table}\" DROP COLUMN \"{c}Scale\";" }),
+        $"ALTER TABLE \"{Table}\" DROP COLUMN \"RoundId\";",
+        $"ALTER TABLE \"{Table}\" DROP COLUMN \"Rate\";",
+        ForgetSql,
+    ];
+
+    const string PageIndex = "IX_KeptFigures_Page";
+
+    /// <summary>
+    /// The decimal sums of a row, each also kept as a whole number of ten-thousandths (<c>…Units</c>; null when it has
+    /// more digits after the point, or is too large) and its scale (<c>…Scale</c>, its digits after the point): a page's
+    /// totals add whole numbers in SQL, exactly, with the scale of the sum a decimal addition gives (the largest), where
+    /// SQLite's decimal sum (EF's <c>ef_sum</c>) parses each value in .NET and drops trailing zeros (1.50 + 1.50 is 3.0).
+    /// </summary>
+    static readonly string[] Sums = ["People", "RulesMade", "Funds", "Meetings"];
+
+    /// <summary>Ten-thousandths per unit of a sum kept as a whole number (<see cref="Sums"/>).</summary>
+    const long UnitsPerOne = 10_000;
+
+    /// <summary>A decimal as whole ten-thousandths, if it has at most 4 digits after the point and the sum of a province's fits.</summary>
+    static long? UnitsOf(decimal d) => d.Scale <= 4 && Math.Abs(d) < 100_000_000_000_000m ? (long)(d * UnitsPerOne) : null;
+
+    /// <summary>
+    /// The collation that sorts text by code point, as <see cref="CodePoints"/> and so the whole table
+    /// (<see cref="GetRoundFigures.UnitOrder"/>) do: PostgreSQL's "C" and SQLite's BINARY compare UTF-8 bytes.
+    /// </summary>
+    static string Collation(bool postgres) => postgres ? "C" : "BINARY";
 
     public static IEnumerable<string> DropTablesSql => [$"DROP TABLE IF EXISTS \"{HeadTable}\";", $"DROP TABLE IF EXISTS \"{Table}\";"];
 
@@ -210,23 +257,26 @@ public static class KeptFigures
             }
         }
         foreach (var chunk in rows.Chunk(500))
-            await db.Database.ExecuteSqlRawAsync(InsertSql(chunk, db.ProviderName == "postgresql"), ct);
+            await db.Database.ExecuteSqlRawAsync(InsertSql(chunk, db.ProviderName == "postgresql"), chunk.Select(r => (object)r.Name), ct);
         await tx.CommitAsync(ct);
         return rows.Count;
     }
 
-    /// <summary>One INSERT of literal numbers (no text from users goes into it).</summary>
+    /// <summary>One INSERT of literal numbers; the i-th row's name is parameter {i}.</summary>
     static string InsertSql(IEnumerable<Row> rows, bool postgres)
     {
+        var n = 0;
         string money(decimal d) => postgres ? d.ToString(CultureInfo.InvariantCulture) : $"'{d.ToString(CultureInfo.InvariantCulture)}'";
-        var sql = new StringBuilder($"INSERT INTO \"{Table}\" ({Columns}) VALUES ");
+        string units(decimal d) => UnitsOf(d)?.ToString(CultureInfo.InvariantCulture) ?? "NULL";
+        var sql = new StringBuilder($"INSERT INTO \"{Table}\" ({Columns}, {string.Join(", ", Sums.Select(c => $"\"{c}Units\", \"{c}Scale\""))}) VALUES ");
         var first = true;
         foreach (var r in rows)
         {
             if (!first) sql.Append(", ");
             first = false;
             sql.Append(CultureInfo.InvariantCulture,
-                $"({r.InspectionId}, {r.UnitId}, {r.Problems}, {r.Completed}, {r.Basically}, {r.Closed}, {money(r.People)}, {money(r.RulesMade)}, {r.RuleDocuments}, {money(r.Funds)}, {money(r.Meetings)}, {r.Rate})");
+                $"({r.InspectionId}, {r.UnitId}, {r.Problems}, {r.Completed}, {r.Basically}, {r.Closed}, {money(r.People)}, {money(r.RulesMade)}, {r.RuleDocuments}, {money(r.Funds)}, {money(r.Meetings)}, {r.Rate}, {r.RoundId?.ToString(CultureInfo.InvariantCulture) ?? "NULL"}, {{{n++}}}, " +
+                $"{units(r.People)}, {r.People.Scale}, {units(r.RulesMade)}, {r.RulesMade.Scale}, {units(r.Funds)}, {r.Funds.Scale}, {units(r.Meetings)}, {r.Meetings.Scale})");
         }
         return sql.ToString();
     }
@@ -238,7 +288,11 @@ public static class KeptFigures
     /// </summary>
     public static async Task<List<Row>> ComputeAsync(RectifyDb db, IQueryable<Inspection> inspections, CancellationToken ct)
     {
-        var selected = await inspections.Select(i => new { i.Id, i.UnitId }).ToListAsync(ct);
+        var selected = await (
+            from i in inspections
+            join o in db.Organisations.AsNoTracking() on i.UnitId equals o.Id into os
+            from o in os.DefaultIfEmpty()
+            select new { i.Id, i.UnitId, i.RoundId, Name = o.Name ?? "?" }).ToListAsync(ct);
         if (selected.Count == 0) return [];
         var counts = await GetRoundFigures.ByInspectionAsync(db, inspections, ct);
         var ids = inspections.Select(i => i.Id);
@@ -264,7 +318,7 @@ public static class KeptFigures
             var f = counts.GetValueOrDefault(i.Id, CompletionFigures.Zero);
             var o = outcomes.GetValueOrDefault(i.Id, OutcomeTotals.Zero);
             return new Row(i.Id, i.UnitId, f.Problems, f.Completed, f.BasicallyCompleted, f.Closed,
-                o.PeopleHandled, o.RulesMade, rules.GetValueOrDefault(i.Id), o.FundsYuan, o.Meetings, RateKey(f));
+                o.PeopleHandled, o.RulesMade, rules.GetValueOrDefault(i.Id), o.FundsYuan, o.Meetings, RateKey(f), i.RoundId, i.Name);
         })];
     }
 
@@ -335,80 +389,82 @@ public static class KeptFigures
         int Offset, IReadOnlySet<long> Changed);
 
     /// <summary>Sums of the kept rows of the selected inspections (an aggregate query's one row).</summary>
-    sealed record Sums(int Inspections, int Units, int Kept, int Problems, int Completed, int Basically, int Closed,
-        decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings,
+    sealed record Totals(int Rows, int Units, int Inexact, int Problems, int Completed, int Basically, int Closed,
+        long People, long RulesMade, int RuleDocuments, long Funds, long Meetings,
         int PeopleScale, int RulesMadeScale, int FundsScale, int MeetingsScale);
 
     /// <summary>
-    /// The kept rows of the selected inspections (inside the caller's scope) summed, and <paramref name="take"/> of them
-    /// from <paramref name="offset"/> in the figures' order, in two queries whose cost does not follow the rows read
-    /// into .NET: the database sums and sorts, and only a page of rows comes back. Call inside a snapshot
-    /// (<see cref="ReadSnapshot"/>). Units changed after the head are left out of both (the caller computes them and
-    /// merges them in: the page then starts at 0 and holds <paramref name="offset"/> + <paramref name="take"/> rows, so
-    /// that every row that may precede them is there). Null when the kept rows cannot be used, or a unit has more than
-    /// one selected inspection or an inspection has no kept row (the caller reads every row, <see cref="ReadAsync"/>).
+    /// The kept rows of a round's inspections (inside the caller's scope, and of <paramref name="unitIds"/> when given)
+    /// summed, and <paramref name="take"/> of them from <paramref name="offset"/> in the figures' order: the database
+    /// sums them, and reads the page through the index in that order (<c>IX_KeptFigures_Page</c>), so only a page of rows
+    /// comes back and, in PostgreSQL, only a page of index entries is read. <paramref name="inspections"/> are the same
+    /// selection from the base table (<see cref="GetRoundFigures.Inspections"/>): the kept rows are used only when each
+    /// of them has one, of a unit of its own. Call inside a snapshot (<see cref="ReadSnapshot"/>). Units changed after
+    /// the head are left out of both (the caller computes them and merges them in: the page then starts at 0 and holds
+    /// <paramref name="offset"/> + <paramref name="take"/> rows, so that every row that may precede them is there).
+    /// Null when the kept rows cannot be used (the caller reads every row, <see cref="ReadAsync"/>).
     /// </summary>
-    public static async Task<KeptPage?> PageAsync(RectifyDb db, IQueryable<Inspection> inspections, int offset, int take, CancellationToken ct)
+    public static async Task<KeptPage?> PageAsync(RectifyDb db, long roundId, IReadOnlyList<long>? unitIds, IQueryable<Inspection> inspections,
+        int offset, int take, CancellationToken ct)
     {
         if (await ChangedSinceHeadAsync(db, ct) is not { } changed) return null;
-        var served = changed.Count == 0 ? inspections : inspections.Where(i => !changed.Contains(i.UnitId));
-        // A kept row counts only under its inspection's unit (see ReadAsync).
-        var joined =
-            from i in served
-            join k in db.Database.SqlQueryRaw<ScaledRow>(ScaledRowsSql(db.ProviderName == "postgresql")) on new { i.Id, i.UnitId } equals new { Id = k.InspectionId, k.UnitId } into ks
-            from k in ks.DefaultIfEmpty()
-            select new { i.UnitId, Kept = (long?)k.InspectionId, k };
-        var sums = await joined.GroupBy(x => 1).Select(g => new Sums(g.Count(), g.Select(x => x.UnitId).Distinct().Count(), g.Count(x => x.Kept != null),
-                g.Sum(x => x.k.Problems), g.Sum(x => x.k.Completed), g.Sum(x => x.k.Basically), g.Sum(x => x.k.Closed),
-                g.Sum(x => x.k.People), g.Sum(x => x.k.RulesMade), g.Sum(x => x.k.RuleDocuments), g.Sum(x => x.k.Funds), g.Sum(x => x.k.Meetings),
-                g.Max(x => (int?)x.k.PeopleScale) ?? 0, g.Max(x => (int?)x.k.RulesMadeScale) ?? 0, g.Max(x => (int?)x.k.FundsScale) ?? 0, g.Max(x => (int?)x.k.MeetingsScale) ?? 0))
-            .FirstOrDefaultAsync(ct) ?? new Sums(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        if (sums.Kept != sums.Inspections || sums.Units != sums.Inspections) return null;
-
-        // Ties of rate in the order of the names' code points: PostgreSQL's "C" collation and SQLite's BINARY compare
-        // UTF-8 bytes, which is that order, and so does GetRoundFigures.UnitOrder.
-        var collation = db.ProviderName == "postgresql" ? "C" : "BINARY";
-        var ordered =
-            from i in served
-            join k in db.Database.SqlQueryRaw<Row>($"SELECT {Columns} FROM \"{Table}\"") on new { i.Id, i.UnitId } equals new { Id = k.InspectionId, k.UnitId }
-            join o in db.Organisations.AsNoTracking() on i.UnitId equals o.Id into os
-            from o in os.DefaultIfEmpty()
-            let name = o.Name ?? "?"
-            orderby k.Rate, EF.Functions.Collate(name, collation), i.UnitId
-            select new { k, Name = name };
-        var start = changed.Count == 0 ? offset : 0;
-        var rows = await ordered.Skip(start).Take(changed.Count == 0 ? take : offset + take).ToListAsync(ct);
-        var units = rows.Select(r =>
+        var postgres = db.ProviderName == "postgresql";
+        // Lists: EF writes a set's values into the SQL as constants, a list's as one parameter.
+        var kept = db.Database.SqlQueryRaw<PageRow>(PageRowsSql).Where(k => k.RoundId == roundId);
+        if (!db.Scope.All)
         {
-            var f = CompletionFigures.Of(r.k.Problems, r.k.Completed, r.k.Basically, r.k.Closed);
-            return new UnitFigures(r.k.UnitId, r.Name, f, f.RateText, new OutcomeTotals(r.k.People, r.k.RulesMade, r.k.RuleDocuments, r.k.Funds, r.k.Meetings));
+            // The filter every unit's row has (RectifyDb.FilterByUnit); the raw rows have none.
+            var scope = db.Scope.UnitIds.ToList();
+            kept = kept.Where(k => scope.Contains(k.UnitId));
+        }
+        if (unitIds is { Count: > 0 })
+        {
+            var only = unitIds.ToList();
+            kept = kept.Where(k => only.Contains(k.UnitId));
+        }
+        if (changed.Count > 0)
+        {
+            var others = changed.ToList();
+            kept = kept.Where(k => !others.Contains(k.UnitId));
+            inspections = inspections.Where(i => !others.Contains(i.UnitId));
+        }
+        var selected = await inspections.CountAsync(ct);
+        var sums = await kept.GroupBy(k => 1).Select(g => new Totals(g.Count(), g.Select(k => k.UnitId).Distinct().Count(),
+                g.Count(k => k.PeopleUnits == null || k.RulesMadeUnits == null || k.FundsUnits == null || k.MeetingsUnits == null),
+                g.Sum(k => k.Problems), g.Sum(k => k.Completed), g.Sum(k => k.Basically), g.Sum(k => k.Closed),
+                g.Sum(k => k.PeopleUnits ?? 0), g.Sum(k => k.RulesMadeUnits ?? 0), g.Sum(k => k.RuleDocuments), g.Sum(k => k.FundsUnits ?? 0), g.Sum(k => k.MeetingsUnits ?? 0),
+                g.Max(k => k.PeopleScale), g.Max(k => k.RulesMadeScale), g.Max(k => k.FundsScale), g.Max(k => k.MeetingsScale)))
+            .FirstOrDefaultAsync(ct) ?? new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        // An inspection without a kept row of its round (new, or moved in), a unit with two, or a sum with more than 4
+        // digits after the point: every row is read.
+        if (sums.Rows != selected || sums.Units != selected || sums.Inexact > 0) return null;
+
+        var start = changed.Count == 0 ? offset : 0;
+        var rows = await kept.OrderBy(k => k.Rate).ThenBy(k => EF.Functions.Collate(k.Name, Collation(postgres))).ThenBy(k => k.UnitId)
+            .Skip(start).Take(changed.Count == 0 ? take : (int)Math.Min((long)offset + take, int.MaxValue))
+            .Select(k => new { k.UnitId, k.Name, k.Problems, k.Completed, k.Basically, k.Closed, k.People, k.RulesMade, k.RuleDocuments, k.Funds, k.Meetings })
+            .ToListAsync(ct);
+        var units = rows.Select(k =>
+        {
+            var f = CompletionFigures.Of(k.Problems, k.Completed, k.Basically, k.Closed);
+            return new UnitFigures(k.UnitId, k.Name, f, f.RateText, new OutcomeTotals(k.People, k.RulesMade, k.RuleDocuments, k.Funds, k.Meetings));
         }).ToList();
         return new KeptPage(CompletionFigures.Of(sums.Problems, sums.Completed, sums.Basically, sums.Closed),
             new OutcomeTotals(Scaled(sums.People, sums.PeopleScale), Scaled(sums.RulesMade, sums.RulesMadeScale), sums.RuleDocuments,
                 Scaled(sums.Funds, sums.FundsScale), Scaled(sums.Meetings, sums.MeetingsScale)), sums.Units, units, start, changed);
     }
 
-    /// <summary>A kept row with the scale of each sum (its digits after the point, as stored).</summary>
-    sealed record ScaledRow(long InspectionId, long UnitId, int Problems, int Completed, int Basically, int Closed,
+    /// <summary>A kept row with its sums as whole ten-thousandths and their scales (<see cref="Sums"/>).</summary>
+    sealed record PageRow(long InspectionId, long UnitId, long? RoundId, string Name, int Rate, int Problems, int Completed, int Basically, int Closed,
         decimal People, decimal RulesMade, int RuleDocuments, decimal Funds, decimal Meetings,
+        long? PeopleUnits, long? RulesMadeUnits, long? FundsUnits, long? MeetingsUnits,
         int PeopleScale, int RulesMadeScale, int FundsScale, int MeetingsScale);
 
-    /// <summary>
-    /// The kept rows with the scale of each sum. The sum of decimals has the largest scale of its terms (12.5 + 0.25 is
-    /// 12.75, 1.50 + 1.50 is 3.00), as in .NET; SQLite's decimal sum (EF's <c>ef_sum</c>) writes its result with at
-    /// least one and no trailing zero digits (3.0), so the scale is summed apart and set again (<see cref="Scaled"/>).
-    /// </summary>
-    static string ScaledRowsSql(bool postgres)
-    {
-        string scale(string c) => postgres ? $"scale(\"{c}\")"
-            : $"CASE WHEN instr(\"{c}\", '.') > 0 THEN length(\"{c}\") - instr(\"{c}\", '.') ELSE 0 END";
-        return $"SELECT \"InspectionId\", \"UnitId\", \"Problems\", \"Completed\", \"Basically\", \"Closed\", " +
-               $"\"People\", \"RulesMade\", \"RuleDocuments\", \"Funds\", \"Meetings\", {scale("People")} AS \"PeopleScale\", " +
-               $"{scale("RulesMade")} AS \"RulesMadeScale\", {scale("Funds")} AS \"FundsScale\", {scale("Meetings")} AS \"MeetingsScale\" FROM \"{Table}\"";
-    }
+    static readonly string PageRowsSql =
+        $"SELECT {Columns}, {string.Join(", ", Sums.Select(c => $"\"{c}Units\", \"{c}Scale\""))} FROM \"{Table}\"";
 
-    /// <summary><paramref name="sum"/> written with <paramref name="scale"/> digits after the point (it has no more).</summary>
-    static decimal Scaled(decimal sum, int scale) => decimal.Round(sum, scale) + new decimal(0, 0, 0, false, (byte)scale);
+    /// <summary>A sum of whole ten-thousandths as the decimal with <paramref name="scale"/> digits after the point (it has no more).</summary>
+    static decimal Scaled(long units, int scale) => decimal.Round((decimal)units / UnitsPerOne, scale) + new decimal(0, 0, 0, false, (byte)scale);
 
     /// <summary>A row's <see cref="Row.Rate"/>: the rate as <see cref="StatusRules"/> rounds it, in hundredths of a percent.</summary>
     public static int RateKey(CompletionFigures f) => (int)(f.Rate * 100);
