@@ -8,6 +8,8 @@ namespace Rectify.Core.Supervision;
 /// </summary>
 public static class CodePoints
 {
+    public static IComparer<string> Comparer { get; } = Comparer<string>.Create(Compare);
+
     public static int Compare(string? a, string? b)
     {
         if (ReferenceEquals(a, b)) return 0;

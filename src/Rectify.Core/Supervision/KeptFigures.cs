@@ -144,7 +144,7 @@ public static class KeptFigures
 
     /// <summary>
     /// The collation that sorts text by code point, as <see cref="CodePoints"/> and so the whole table
-    /// (<see cref="GetRoundFigures.UnitOrder"/>) do: PostgreSQL's "C" and SQLite's BINARY compare UTF-8 bytes.
+    /// (<see cref="UnitOrder.InUnitOrder"/>) do: PostgreSQL's "C" and SQLite's BINARY compare UTF-8 bytes.
     /// </summary>
     static string Collation(bool postgres) => postgres ? "C" : "BINARY";
 
@@ -389,7 +389,7 @@ public static class KeptFigures
     /// <summary>
     /// The totals of the kept rows and one page of them, worked out in SQL. <see cref="Figures"/>, <see cref="Outcomes"/>
     /// and <see cref="UnitCount"/> cover every selected unit except <see cref="Changed"/>; <see cref="Units"/> holds the
-    /// first rows in the figures' order (<see cref="GetRoundFigures.UnitOrder"/>) from <see cref="Offset"/> on.
+    /// first rows in the figures' order (<see cref="UnitOrder.InUnitOrder"/>) from <see cref="Offset"/> on.
     /// </summary>
     public sealed record KeptPage(CompletionFigures Figures, OutcomeTotals Outcomes, int UnitCount, IReadOnlyList<UnitFigures> Units,
         int Offset, IReadOnlySet<long> Changed);

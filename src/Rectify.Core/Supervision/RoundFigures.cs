@@ -136,7 +136,7 @@ public static class GetRoundFigures
                 var computed = changed.Count > 0 ? (await ComputeAsync(db, q with { UnitIds = changed }, ct)).Units : [];
                 var roundName = q.RoundId is { } rid ? await RoundNameAsync(db, rid, ct) : null;
                 var figures = computed.Aggregate(kept.Figures, (a, u) => a.Plus(u.Figures));
-                var page = kept.Units.Concat(computed).Order(UnitOrder).Skip(offset - kept.Offset).Take(take).ToList();
+                var page = kept.Units.Concat(computed).InUnitOrder().Skip(offset - kept.Offset).Take(take).ToList();
                 return (new RoundFiguresReport(q.RoundId, roundName, q.Year, null, figures, figures.RateText,
                     computed.Aggregate(kept.Outcomes, (a, u) => a.Plus(u.Outcomes)), page, [], []), kept.UnitCount + computed.Count);
             }
@@ -144,15 +144,6 @@ public static class GetRoundFigures
         var all = await FiguresAsync(db, q, ct);
         return (all with { Units = [.. all.Units.Skip(offset).Take(take)] }, all.Units.Count);
     }
-
-    /// <summary>
-    /// The order of the figures' unit rows: lowest rate first, then by name in the order of its code points (the order
-    /// of UTF-8 bytes, which the databases' binary collations sort by: <see cref="KeptFigures.PageAsync"/>), then by id.
-    /// </summary>
-    public static readonly IComparer<UnitFigures> UnitOrder = Comparer<UnitFigures>.Create((a, b) =>
-        a.Figures.Rate.CompareTo(b.Figures.Rate) is not 0 and var byRate ? byRate
-        : CodePoints.Compare(a.UnitName, b.UnitName) is not 0 and var byName ? byName
-        : a.UnitId.CompareTo(b.UnitId));
 
     /// <summary>Up to this many units in a query's unit filter, <see cref="FiguresAsync"/> computes them without the kept rows.</summary>
     public const int FewUnits = 8;
@@ -252,7 +243,7 @@ public static class GetRoundFigures
     /// </summary>
     static RoundFiguresReport Compose(FigureQuery q, string? roundName, IEnumerable<UnitFigures> rows, List<FigureItem> items)
     {
-        var units = rows.Order(UnitOrder).ToList();
+        var units = rows.InUnitOrder().ToList();
         var total = units.Aggregate(CompletionFigures.Zero, (a, u) => a.Plus(u.Figures));
         return new RoundFiguresReport(q.RoundId, roundName, q.Year, q.AsOf, total, total.RateText,
             units.Aggregate(OutcomeTotals.Zero, (a, u) => a.Plus(u.Outcomes)), units,
@@ -474,4 +465,16 @@ public static class OutcomeKinds
     public static readonly string[] Rules = ["rules"];
     public static readonly string[] Funds = ["funds_yuan"];
     public static readonly string[] Meetings = ["meetings"];
+}
+
+/// <summary>The order of the figures' unit rows.</summary>
+public static class UnitOrder
+{
+    /// <summary>
+    /// Lowest rate first, then by name in the order of its code points (the order of UTF-8 bytes, which the databases'
+    /// binary collations sort by: <see cref="KeptFigures.PageAsync"/>), then by id. Each key is computed once per row
+    /// (a rate is a decimal division).
+    /// </summary>
+    public static IOrderedEnumerable<UnitFigures> InUnitOrder(this IEnumerable<UnitFigures> rows) =>
+        rows.OrderBy(u => u.Figures.Rate).ThenBy(u => u.UnitName, CodePoints.Comparer).ThenBy(u => u.UnitId);
 }
