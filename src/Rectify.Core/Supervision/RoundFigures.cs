@@ -134,7 +134,7 @@ public static class GetRoundFigures
                 var changed = (q.UnitIds is { Count: > 0 } only ? kept.Changed.Where(only.Contains) : kept.Changed).ToList();
                 // An empty unit filter would mean every unit.
                 var computed = changed.Count > 0 ? (await ComputeAsync(db, q with { UnitIds = changed }, ct)).Units : [];
-                var roundName = q.RoundId is { } rid ? await RoundNameAsync(db, rid, ct) : null;
+                var roundName = await RoundNameAsync(db, roundId, ct);
                 var figures = computed.Aggregate(kept.Figures, (a, u) => a.Plus(u.Figures));
                 var page = kept.Units.Concat(computed).InUnitOrder().Skip(offset - kept.Offset).Take(take).ToList();
                 return (new RoundFiguresReport(q.RoundId, roundName, q.Year, null, figures, figures.RateText,

@@ -137,7 +137,9 @@ public static class SupervisionApi
     /// brought up to date unit by unit when the heads can tell which units changed
     /// (<see cref="AuditHeads.FigureUnitsChangedSince"/>, <see cref="GetRoundFigures.RefreshAsync"/>): the first reader
     /// after a status change waits for that unit's rows, not for the round's. As-of dates are keyed like any other query
-    /// and always computed whole. Each page of units is a copy of its own JSON cut from that one model (<paramref name="page"/>).
+    /// and always computed whole. Each page of units is a copy of its own JSON cut from that one model (<paramref name="page"/>);
+    /// a page asked for while there is no such model to bring up to date is read on its own instead
+    /// (<see cref="GetRoundFigures.PageAsync"/>: a round's page from the kept rows, without reading every unit's row).
     /// </summary>
     static async Task<ReadCache.Cached?> CachedFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, FigureQuery q, UnitPage page, CancellationToken ct)
     {

@@ -252,6 +252,17 @@ public class KeptFiguresTests
         }
         await Changed("a unit renamed", units[7]);
 
+        // An office renamed: it names no kept row, so nothing is computed (its events have no unit, which would otherwise
+        // make every reader compute everything).
+        await using (var db = app.Open())
+        {
+            var inspectionOffice = await db.Organisations.FirstAsync(o => o.Kind == Core.Organisations.OrganisationKind.Office);
+            inspectionOffice.Name += "（更名）";
+            await db.SaveChangesAsync();
+        }
+        Assert.Empty((await Reading())!.Compute);
+        Assert.Empty((await KeptPageAsync(app, round))!.Changed);
+
         // A problem with its measures moved to another unit's inspection (the API refuses it; code through the DbContext
         // can): both units are computed until the keeper has kept both again.
         await Tamper(units[8]);
@@ -367,6 +378,7 @@ public class KeptFiguresTests
                 {
                     var (page, count) = await GetRoundFigures.PageAsync(db, round, offset, take);
                     Assert.Equal(whole.Units.Count, count);
+                    Assert.Equal(JsonSerializer.Serialize(whole with { Units = [] }), JsonSerializer.Serialize(page with { Units = [] }));
                     Assert.True(whole.Units.Skip(offset).Take(take).Select(u => (u.UnitId, u.UnitName)).SequenceEqual(page.Units.Select(u => (u.UnitId, u.UnitName))),
                         $"{what}, page {offset}+{take}: {string.Join(" ", page.Units.Select(u => u.UnitName))}");
                 }
@@ -382,6 +394,18 @@ public class KeptFiguresTests
         }
         Assert.Equal(new[] { tie[1] }, (await KeptPageAsync(app, round))!.Changed.ToArray());
         await AssertEveryPage("one unit changed");
+
+        // A sum of 10 billion or more in a kept row (its whole ten-thousandths could overflow a round's sum): every row
+        // is read, with the same answer.
+        await using (var db = app.Open())
+        {
+            var problem = await db.Problems.Where(p => p.UnitId == tie[2]).Select(p => p.Id).FirstAsync();
+            db.OutcomeFigures.Add(new Core.Workflow.OutcomeFigure { UnitId = tie[2], ProblemId = problem, Kind = "funds_yuan", Value = 20_000_000_000m, Unit = "元" });
+            await db.SaveChangesAsync();
+        }
+        await using (var keeper = app.Open(KeptFigures.Scope)) await KeptFigures.CatchUpAsync(keeper);
+        Assert.Null(await KeptPageAsync(app, round));
+        await AssertEveryPage("a sum of 20 billion yuan");
 
         // Through the API: a page asked for first (made from the kept rows), then the whole table, then another page
         // (cut from the whole table's copy).
