@@ -129,7 +129,7 @@ public static class GetRoundFigures
         if (q is { AsOf: null, RoundId: { } roundId, Year: null } && q.UnitIds is not { Count: > 0 and <= FewUnits })
         {
             await using var snapshot = await ReadSnapshot.BeginAsync(db, ct);
-            if (await KeptFigures.PageAsync(db, roundId, q.UnitIds, Inspections(db, q), offset, take, ct) is { } kept)
+            if (await KeptFigures.PageAsync(db, roundId, q.UnitIds, offset, take, ct) is { } kept)
             {
                 var changed = (q.UnitIds is { Count: > 0 } only ? kept.Changed.Where(only.Contains) : kept.Changed).ToList();
                 // An empty unit filter would mean every unit.
