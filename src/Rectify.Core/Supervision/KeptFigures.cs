@@ -474,5 +474,5 @@ public static class KeptFigures
     static decimal Scaled(long units, int scale) => decimal.Round((decimal)units / UnitsPerOne, scale) + new decimal(0, 0, 0, false, (byte)scale);
 
     /// <summary>A row's <see cref="Row.Rate"/>: the rate as <see cref="StatusRules"/> rounds it, in hundredths of a percent.</summary>
-    public static int RateKey(CompletionFigures f) => (int)(f.Rate * 100);
+    static int RateKey(CompletionFigures f) => (int)(f.Rate * 100);
 }

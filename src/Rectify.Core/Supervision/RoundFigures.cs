@@ -131,7 +131,7 @@ public static class GetRoundFigures
             await using var snapshot = await ReadSnapshot.BeginAsync(db, ct);
             if (await KeptFigures.PageAsync(db, roundId, q.UnitIds, offset, take, ct) is { } kept)
             {
-                var changed = (q.UnitIds is { Count: > 0 } only ? kept.Changed.Where(only.Contains) : kept.Changed).ToList();
+                var changed = SelectedOf(q, kept.Changed).ToList();
                 // An empty unit filter would mean every unit.
                 var computed = changed.Count > 0 ? (await ComputeAsync(db, q with { UnitIds = changed }, ct)).Units : [];
                 var roundName = await RoundNameAsync(db, roundId, ct);
@@ -263,12 +263,16 @@ public static class GetRoundFigures
         IReadOnlyCollection<long> changedUnits, CancellationToken ct = default)
     {
         if (q.AsOf is not null) throw new ArgumentException("Figures as of a past day do not change.", nameof(q));
-        var changed = (q.UnitIds is { Count: > 0 } only ? changedUnits.Where(only.Contains) : changedUnits).ToHashSet();
+        var changed = SelectedOf(q, changedUnits).ToHashSet();
         // An empty unit filter means every unit: nothing selected changed, so nothing to compute.
         if (changed.Count == 0) return previous;
         var part = await FiguresAsync(db, q with { UnitIds = [.. changed] }, ct);
         return Compose(q, previous.RoundName, previous.Units.Where(u => !changed.Contains(u.UnitId)).Concat(part.Units), []);
     }
+
+    /// <summary>Of <paramref name="units"/>, those the query's unit filter selects (all when it has none).</summary>
+    static IEnumerable<long> SelectedOf(FigureQuery q, IEnumerable<long> units) =>
+        q.UnitIds is { Count: > 0 } only ? units.Where(only.Contains) : units;
 
     /// <summary>The statuses whose bits are set in a mask of <c>1 &lt;&lt; (int)status</c>.</summary>
     public static IEnumerable<MeasureStatus> StatusesOf(int mask) =>
