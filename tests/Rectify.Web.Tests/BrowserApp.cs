@@ -136,21 +136,35 @@ public sealed class BrowserApp : IAsyncLifetime
     }
 
     /// <summary>
-    /// Clicks <paramref name="target"/> in the first animation frame in which <paramref name="hidden"/> is no longer
-    /// shown: as quick as a hand going on at once, without the round trips between the test and the browser.
+    /// Opens a dialog again as quick as a hand going on at once, without the round trips between the test and the
+    /// browser: clicks <paramref name="target"/> in the first animation frame in which no <paramref name="hidden"/> is
+    /// shown, waits for <paramref name="shown"/>, then watches it for <paramref name="watchMs"/> in every frame.
+    /// Returns null when it appeared and stayed, else what went wrong (for the assertion message).
     /// </summary>
-    public static Task ClickOnceHiddenAsync(IPage page, string hidden, string target) =>
-        page.EvaluateAsync("""
-            ([hidden, target]) => new Promise(done => {
-                const tick = () => {
-                    const el = document.querySelector(hidden);
-                    if (el && el.checkVisibility()) { requestAnimationFrame(tick); return; }
-                    document.querySelector(target).click();
-                    done();
-                };
-                tick();
-            })
-            """, new[] { hidden, target });
+    public static Task<string?> ReopenAndWatchAsync(IPage page, string hidden, string target, string shown, int watchMs) =>
+        page.EvaluateAsync<string?>("""
+            async ([hidden, target, shown, watchMs]) => {
+                const frame = () => new Promise(r => requestAnimationFrame(r));
+                const visible = s => [...document.querySelectorAll(s)].some(e => e.checkVisibility());
+                let deadline = performance.now() + 10000;
+                while (visible(hidden)) {
+                    if (performance.now() > deadline) return `${hidden} still shown after 10 s`;
+                    await frame();
+                }
+                document.querySelector(target).click();
+                deadline = performance.now() + 10000;
+                while (!visible(shown)) {
+                    if (performance.now() > deadline) return `${shown} not shown within 10 s of the click`;
+                    await frame();
+                }
+                const from = performance.now();
+                while (performance.now() - from < watchMs) {
+                    if (!visible(shown)) return `${shown} vanished ${Math.round(performance.now() - from)} ms after it was shown`;
+                    await frame();
+                }
+                return null;
+            }
+            """, new object[] { hidden, target, shown, watchMs });
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = false });
