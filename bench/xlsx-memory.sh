@@ -31,7 +31,9 @@ print(sum(1 for _ in ws.iter_rows(values_only=True)) - 1)
 PY
 )"
 elif command -v soffice >/dev/null; then
-  soffice --headless --convert-to csv --outdir "$work" "$xlsx" >/dev/null
+  # Reading xlsx needs LibreOffice Calc; a Writer-only install (as in CI) prints "source file could not be loaded".
+  soffice --headless --convert-to csv --outdir "$work" "$xlsx" >/dev/null 2>&1 || true
+  [ -f "${xlsx%.xlsx}.csv" ] || { echo "LibreOffice 无法打开 xlsx（需要 Calc：apt-get install libreoffice-calc-nogui，或 python3-openpyxl）" >&2; exit 1; }
   rows="$(( $(wc -l < "${xlsx%.xlsx}.csv") - 1 ))"
 else
   echo "没有 python3-openpyxl 或 LibreOffice，无法核对行数" >&2; exit 1
