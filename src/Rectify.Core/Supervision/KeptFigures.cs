@@ -369,11 +369,8 @@ public static class KeptFigures
         {
             if (compute.Contains(unit.Key)) continue;
             if (unit.Count() == 1 && unit.First() is { Kept: not null } i && i.KeptUnit == unit.Key)
-            {
-                var f = CompletionFigures.Of(i.Problems!.Value, i.Completed!.Value, i.Basically!.Value, i.Closed!.Value);
-                units.Add(new UnitFigures(unit.Key, i.Name ?? "?", f, f.RateText,
+                units.Add(UnitFigures.Of(unit.Key, i.Name ?? "?", CompletionFigures.Of(i.Problems!.Value, i.Completed!.Value, i.Basically!.Value, i.Closed!.Value),
                     new OutcomeTotals(i.People!.Value, i.RulesMade!.Value, i.RuleDocuments!.Value, i.Funds!.Value, i.Meetings!.Value)));
-            }
             else compute.Add(unit.Key);
         }
         compute.IntersectWith(selected.Select(i => i.UnitId));
@@ -443,13 +440,7 @@ public static class KeptFigures
         // 2 000 rows), and the inspections' count and sum of ids were two more round trips (0.4 ms).
         var totalsSql =
                 $"SELECT i.\"Selected\", i.\"SelectedIds\", k.* FROM (SELECT COUNT(*) AS \"Selected\", COALESCE(SUM(\"Id\"), 0) AS \"SelectedIds\" " +
-                $"FROM \"Inspections\" WHERE {where}) AS i CROSS JOIN (" +
-                "SELECT COUNT(*) AS \"Rows\", COALESCE(SUM(\"InspectionId\"), 0) AS \"Ids\", COALESCE(SUM(\"Shared\"), 0) AS \"Shared\", " +
-                "COUNT(CASE WHEN \"PeopleUnits\" IS NULL OR \"RulesMadeUnits\" IS NULL OR \"FundsUnits\" IS NULL OR \"MeetingsUnits\" IS NULL THEN 1 END) AS \"Inexact\", " +
-                string.Join(", ", new[] { "Problems", "Completed", "Basically", "Closed", "RuleDocuments" }.Concat(Sums.Select(c => c + "Units"))
-                    .Select(c => $"COALESCE(SUM(\"{c}\"), 0) AS \"{c}\"")) + ", " +
-                string.Join(", ", Sums.Select(c => $"COALESCE(MAX(\"{c}Scale\"), 0) AS \"{c}Scale\"")) +
-                $" FROM \"{Table}\" WHERE {where}) AS k";
+                $"FROM \"Inspections\" WHERE {where}) AS i CROSS JOIN (SELECT {TotalsColumns} FROM \"{Table}\" WHERE {where}) AS k";
         var sums = (await db.Database.SqlQueryRaw<Totals>(totalsSql, [.. parameters]).ToListAsync(ct)).Single();
         // An inspection without a kept row of its round (new, or moved in: the count and the sum of the ids differ), a
         // unit with two, or a sum with more than 4 digits after the point or of 10 billion or more: every row is read.
@@ -460,15 +451,20 @@ public static class KeptFigures
         var pageSql = $"SELECT {Columns} FROM \"{Table}\" WHERE {where} ORDER BY \"Rate\", \"Name\" COLLATE \"{Collation(postgres)}\", \"UnitId\" " +
                       $"LIMIT {{{parameters.Count}}} OFFSET {{{parameters.Count + 1}}}";
         var rows = await db.Database.SqlQueryRaw<Row>(pageSql, [.. parameters, count, start]).ToListAsync(ct);
-        var units = rows.Select(k =>
-        {
-            var f = CompletionFigures.Of(k.Problems, k.Completed, k.Basically, k.Closed);
-            return new UnitFigures(k.UnitId, k.Name, f, f.RateText, new OutcomeTotals(k.People, k.RulesMade, k.RuleDocuments, k.Funds, k.Meetings));
-        }).ToList();
+        var units = rows.Select(k => UnitFigures.Of(k.UnitId, k.Name, CompletionFigures.Of(k.Problems, k.Completed, k.Basically, k.Closed),
+            new OutcomeTotals(k.People, k.RulesMade, k.RuleDocuments, k.Funds, k.Meetings))).ToList();
         return new KeptPage(CompletionFigures.Of((int)sums.Problems, (int)sums.Completed, (int)sums.Basically, (int)sums.Closed),
             new OutcomeTotals(Scaled(sums.PeopleUnits, sums.PeopleScale), Scaled(sums.RulesMadeUnits, sums.RulesMadeScale), (int)sums.RuleDocuments,
                 Scaled(sums.FundsUnits, sums.FundsScale), Scaled(sums.MeetingsUnits, sums.MeetingsScale)), (int)sums.Rows, units, start, changed);
     }
+
+    /// <summary>The aggregate of the kept rows' part of <see cref="Totals"/>, the same for every page.</summary>
+    static readonly string TotalsColumns =
+        "COUNT(*) AS \"Rows\", COALESCE(SUM(\"InspectionId\"), 0) AS \"Ids\", COALESCE(SUM(\"Shared\"), 0) AS \"Shared\", " +
+        "COUNT(CASE WHEN " + string.Join(" OR ", Sums.Select(c => $"\"{c}Units\" IS NULL")) + " THEN 1 END) AS \"Inexact\", " +
+        string.Join(", ", new[] { "Problems", "Completed", "Basically", "Closed", "RuleDocuments" }.Concat(Sums.Select(c => c + "Units"))
+            .Select(c => $"COALESCE(SUM(\"{c}\"), 0) AS \"{c}\"")) + ", " +
+        string.Join(", ", Sums.Select(c => $"COALESCE(MAX(\"{c}Scale\"), 0) AS \"{c}Scale\""));
 
     /// <summary>A sum of whole ten-thousandths as the decimal with <paramref name="scale"/> digits after the point (it has no more).</summary>
     static decimal Scaled(long units, int scale) => decimal.Round((decimal)units / UnitsPerOne, scale) + new decimal(0, 0, 0, false, (byte)scale);

@@ -26,7 +26,12 @@ public sealed record OutcomeTotals(decimal PeopleHandled, decimal RulesMade, int
 }
 
 /// <summary>One unit's row of the round-wide table.</summary>
-public sealed record UnitFigures(long UnitId, string UnitName, CompletionFigures Figures, string RateText, OutcomeTotals Outcomes);
+public sealed record UnitFigures(long UnitId, string UnitName, CompletionFigures Figures, string RateText, OutcomeTotals Outcomes)
+{
+    /// <summary>The row of a unit's figures, its rate written as they give it.</summary>
+    public static UnitFigures Of(long unitId, string unitName, CompletionFigures figures, OutcomeTotals outcomes) =>
+        new(unitId, unitName, figures, figures.RateText, outcomes);
+}
 
 /// <summary>A problem behind a figure ("unfinished", "basically completed"): which, in which unit, in what status.</summary>
 public sealed record FigureItem(long ProblemId, long UnitId, long InspectionId, MeasureStatus Status);
@@ -225,11 +230,7 @@ public static class GetRoundFigures
         var roundName = q.RoundId is { } rid ? await RoundNameAsync(db, rid, ct) : null;
         var names = await db.Organisations.AsNoTracking().Where(o => unitIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var outcomes = await OutcomesAsync(db, figures, unitIds, ruleCounts, q.AsOf is { } day ? FigureQuery.Cutoff(day) : null, ct);
-        var units = unitIds.Select(u =>
-        {
-            var f = figuresOfUnit(u);
-            return new UnitFigures(u, names.GetValueOrDefault(u, "?"), f, f.RateText, outcomes.GetValueOrDefault(u, OutcomeTotals.Zero));
-        });
+        var units = unitIds.Select(u => UnitFigures.Of(u, names.GetValueOrDefault(u, "?"), figuresOfUnit(u), outcomes.GetValueOrDefault(u, OutcomeTotals.Zero)));
         return Compose(q, roundName, units, items);
     }
 
