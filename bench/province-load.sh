@@ -47,7 +47,8 @@ serve() { # $1 = read cache on/off
   Rectify__Reminders__Enabled=false Rectify__RateLimit__WritesPerMinute=0 Rectify__Bench__EmptyEndpoint=true Rectify__Perf__ReadCache="$1" Logging__LogLevel__Default=Warning "$rectify" serve --urls "$base" --db "$db" > "$work/serve.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
-  for _ in $(seq 1 600); do kill -0 $server 2>/dev/null || break; curl -fs "$base/health" >/dev/null && return; sleep 1; done
+  # Traffic once ready, as a load balancer sends it: after the audit chain check and the warm-up (Hosting/WarmUp.cs).
+  for _ in $(seq 1 600); do kill -0 $server 2>/dev/null || break; curl -fs "$base/health/ready" >/dev/null && return; sleep 1; done
   echo "server did not start" >&2; cat "$work/serve.log" >&2; exit 1
 }
 # Called as $(stop), i.e. in a subshell that cannot `wait`: poll until the server has exited (it drains in-flight

@@ -33,6 +33,8 @@ public sealed record ServerSettings(DatabaseLocation Database)
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Reverse proxies whose X-Forwarded-For/-Proto are believed, besides loopback (RECTIFY_KNOWN_PROXIES).</summary>
     public System.Net.IPAddress[] KnownProxies { get; init; } = [];
+    /// <summary>Seconds of <see cref="WarmUp"/> before /health/ready says ready (Rectify:WarmUp:Seconds overrides; 0: none).</summary>
+    public int WarmUpSeconds { get; init; }
 }
 
 /// <summary>Builds the one web application: API, health, OpenAPI, the web pages. Reads like a table of contents.</summary>
@@ -73,6 +75,9 @@ public static class RectifyServer
         services.AddSingleton<OfficeSearch>();
         services.AddSingleton<AuditHeads>();
         services.AddHostedService<FigureKeeper>();
+        services.AddSingleton(settings);
+        services.AddSingleton<WarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<WarmUp>());
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorHandler.Customize);
         services.AddExceptionHandler<ErrorHandler>();
         services.AddValidation();
@@ -120,6 +125,7 @@ public static class RectifyServer
         services.AddHostedService<StoredSettingsLoader>();
 
         var app = builder.Build();
+        app.Use(app.Services.GetRequiredService<WarmUp>().Capture);
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -172,11 +178,14 @@ public static class RectifyServer
 
     sealed record HealthStatus(string Status, string Database);
 
-    /// <summary>Ready = the database answers and has every migration this version needs (load balancers route on it).</summary>
-    static async Task<IResult> Ready(RectifyDb db, CancellationToken ct)
+    /// <summary>Ready = warmed up (<see cref="WarmUp"/>), and the database answers and has every migration this version
+    /// needs (load balancers route on it).</summary>
+    static async Task<IResult> Ready(RectifyDb db, WarmUp warmUp, CancellationToken ct)
     {
         try
         {
+            if (!warmUp.Done)
+                return TypedResults.Json(new ReadyStatus("warming", db.ProviderName, null, $"服务刚启动，正在预热（约 {warmUp.Seconds} 秒），预热完成后再接收流量。"), statusCode: 503);
             if (!await db.Database.CanConnectAsync(ct))
                 return TypedResults.Json(new ReadyStatus("unavailable", db.ProviderName, null, "无法连接数据库。"), statusCode: 503);
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();

@@ -51,7 +51,7 @@ public static class ServeCommand
                     await Console.Error.WriteLineAsync($"警告：审计链校验未通过，按 --allow-broken-audit 仍然启动：{chain.Problem}");
                 }
             }
-            var settings = new ServerSettings(location) { JsonLogs = format == "json", KnownProxies = [.. proxies] };
+            var settings = new ServerSettings(location) { JsonLogs = format == "json", KnownProxies = [.. proxies], WarmUpSeconds = WarmUp.DefaultSeconds };
             if (p.GetValue(urls) is { Length: > 0 } u) settings = settings with { Urls = u.Split(';', StringSplitOptions.RemoveEmptyEntries) };
             var app = RectifyServer.Build(settings);
             Console.WriteLine($"Rectify 已启动：{string.Join(", ", settings.Urls)}（数据库 {location.Provider}：{location.Describe()}）");

@@ -182,6 +182,10 @@ public static class SupervisionApi
             () => Task.FromResult(((FiguresModel, object)?)(whole, RoundFiguresDto.From(whole.Report, page))));
     }
 
+    /// <summary>A round's figures, every unit, computed into the read cache for the context's scope as a first read would (<see cref="Hosting.WarmUp"/>).</summary>
+    internal static Task WarmFiguresAsync(RectifyDb db, ReadCache cache, AuditHeads heads, long roundId, CancellationToken ct) =>
+        CachedFiguresAsync(db, cache, heads, new FigureQuery(roundId, null, null, null), UnitPage.All, ct);
+
     /// <summary>
     /// The page of <see cref="CachedFiguresAsync"/> if it is already computed at the current head and generation, without
     /// computing, refreshing or querying anything; null otherwise.

@@ -48,7 +48,10 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server without waiting (for a start that is expected to fail).</summary>
-    public static ServerProcess Launch(string db, params string[] extra)
+    public static ServerProcess Launch(string db, params string[] extra) => Launch(db, new Dictionary<string, string>(), extra);
+
+    /// <summary>Starts the server without waiting, with these environment variables on top of the tests' defaults.</summary>
+    public static ServerProcess Launch(string db, IReadOnlyDictionary<string, string> environment, params string[] extra)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -57,6 +60,9 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment.Remove("RECTIFY_DB");
         // Drills write as fast as they can: the write rate limit would measure itself, not durability.
         psi.Environment["Rectify__RateLimit__WritesPerMinute"] = "0";
+        // Ready at once: the drills measure the server, not its warm-up (WarmUpTests do).
+        psi.Environment["Rectify__WarmUp__Seconds"] = "0";
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         var p = Process.Start(psi)!;
         var server = new ServerProcess(p, new Uri($"http://127.0.0.1:{port}"));
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.AppendLine(e.Data); };

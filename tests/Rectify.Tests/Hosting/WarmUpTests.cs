@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Core.Data;
+using Rectify.Core.Demo;
+using Rectify.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Rectify.Tests.Hosting;
+
+/// <summary>
+/// `rectify serve` warms up before it calls itself ready: /health/ready says "warming" (503, in Chinese) meanwhile, the
+/// warm-up's weekly reports all reach the writer and are refused there, and nothing is written.
+/// </summary>
+public class WarmUpTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Providers => TestDatabases.Providers;
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Serve_WarmsUpBeforeReady_AndWritesNothing(string provider)
+    {
+        var location = await TestDatabases.CreateAsync(provider);
+        try
+        {
+            long reports, events, measures;
+            await using (var db = Database.Open(location))
+            {
+                await DemoData.SeedAsync(db);
+                (reports, events, measures) = (await db.ProgressReports.CountAsync(), await db.AuditEvents.CountAsync(), await db.Measures.CountAsync());
+            }
+            Assert.True(measures > 0);
+
+            await using var server = ServerProcess.Launch(location.ConnectionString, new Dictionary<string, string> { ["Rectify__WarmUp__Seconds"] = "3" });
+            using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            string? warming = null;
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                Assert.False(server.HasExited, server.Output);
+                Assert.True(DateTime.UtcNow < deadline, "never ready: " + server.Output);
+                HttpResponseMessage r;
+                try { r = await http.GetAsync("/health/ready"); }
+                catch (HttpRequestException) { await Task.Delay(50); continue; }
+                var body = await r.Content.ReadAsStringAsync();
+                if (r.StatusCode == HttpStatusCode.OK) break;
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
+                Assert.Contains("\"status\":\"warming\"", body);
+                warming = body;
+                // Served meanwhile: the liveness check answers.
+                Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+                await Task.Delay(100);
+            }
+            Assert.NotNull(warming);
+            Assert.Contains("正在预热", warming);
+
+            // The log line of the warm-up: every in-process report went the whole way to the writer and was refused there.
+            var done = Regex.Match(server.Output, @"(\d+) requests to itself, (\d+) weekly reports in process refused as not found, (\d+) answered otherwise, round figures of (\d+) scopes");
+            Assert.True(done.Success, server.Output);
+            output.WriteLine(done.Value);
+            Assert.True(int.Parse(done.Groups[1].Value) > 0, done.Value);
+            Assert.True(int.Parse(done.Groups[2].Value) > 0, done.Value);
+            Assert.Equal("0", done.Groups[3].Value);
+            Assert.True(int.Parse(done.Groups[4].Value) >= 2, done.Value); // the administrators and the demo's 巡察办
+
+            await using (var db = Database.Open(location))
+            {
+                Assert.Equal(reports, await db.ProgressReports.CountAsync());
+                Assert.Equal(events, await db.AuditEvents.CountAsync());
+            }
+        }
+        finally { await TestDatabases.DropAsync(location); }
+    }
+}
