@@ -18,6 +18,8 @@ trap cleanup EXIT
 dotnet build "$here/src/Rectify" -c Release -v quiet -nologo >/dev/null
 rectify="$here/src/Rectify/bin/Release/net10.0/rectify"
 export Rectify__Reminders__Enabled=false
+# The cold start is what is measured here: no warm-up before /health/ready (Hosting/WarmUp.cs).
+export Rectify__WarmUp__Seconds=0
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 

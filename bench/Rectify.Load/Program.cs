@@ -15,7 +15,7 @@ namespace Rectify.Load;
 /// less (coordinated omission). req/s is then the completed rate, which stays at R while the server keeps up.
 /// With --gzip it asks for compressed bodies (Accept-Encoding: gzip) and reads them without inflating them, as wrk does:
 /// a browser inflates on its own machine, while this client shares the server's cores.
-/// Usage: rectify-load --url U [--url U2 …] [--url-file FILE] [--connections 64] [--rate R] [--seconds 10] [--warmup 2] [--token T] [--post JSON] [--name NAME] [--gzip] [--markdown]
+/// Usage: rectify-load --url U [--url U2 …] [--url-file FILE] [--connections 64] [--rate R] [--seconds 10] [--warmup 2] [--prime URL] [--token T] [--post JSON] [--name NAME] [--gzip] [--markdown] [--timeline]
 /// </summary>
 public static class Program
 {
@@ -24,7 +24,7 @@ public static class Program
         var urls = new List<string>();
         int connections = 64, seconds = 10, warmup = 2;
         double rate = 0;
-        string? token = null, name = null, post = null;
+        string? token = null, name = null, post = null, prime = null;
         bool markdown = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -42,6 +42,8 @@ public static class Program
                 case "--markdown": markdown = true; break;
                 case "--gzip": GzipAsked = true; break;
                 case "--timeline": Timeline = true; break;
+                case "--window": Window = int.Parse(args[++i]); break;
+                case "--prime": prime = args[++i]; break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
@@ -55,6 +57,7 @@ public static class Program
         Func<TimeSpan, Task<Result>> run = rate > 0
             ? d => RunAtRateAsync(http, urls, connections, rate, d, post)
             : d => RunAsync(http, urls, connections, d, post);
+        if (prime is not null) await PrimeAsync(handler, prime, connections, post);
         if (warmup > 0) await run(TimeSpan.FromSeconds(warmup));
         var r = await run(TimeSpan.FromSeconds(seconds));
         var lat = r.Latencies;
@@ -145,7 +148,7 @@ public static class Program
                         {
                             var ms = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
                             latencies.Add(ms);
-                            if (Timeline) timeline.Add(((int)((scheduled - origin) / (double)Stopwatch.Frequency / 5), ms));
+                            if (Timeline) timeline.Add(((int)((scheduled - origin) / (double)Stopwatch.Frequency / Window), ms));
                         }
                         else
                         {
@@ -161,18 +164,40 @@ public static class Program
         }
         await Task.WhenAll(inFlight);
         var elapsed = clock.Elapsed;
-        // --timeline: p50/p99 of the requests due in each 5-second window, on stderr (where a stall begins and ends).
+        // --timeline: p50/p99 of the requests due in each window of --window seconds (5), on stderr (where a stall
+        // begins and ends).
         foreach (var w in timeline.GroupBy(t => t.Window).OrderBy(g => g.Key))
         {
             var l = w.Select(t => t.Ms).Order().ToList();
-            Console.Error.WriteLine($"  {w.Key * 5,4}-{w.Key * 5 + 5} s: {l.Count} requests, p50 {l[l.Count / 2]:0.0} ms, p99 {l[Math.Min(l.Count - 1, (int)(l.Count * 0.99))]:0.0} ms");
+            Console.Error.WriteLine($"  {w.Key * Window,4}-{w.Key * Window + Window} s: {l.Count} requests, p50 {l[l.Count / 2]:0.0} ms, p99 {l[Math.Min(l.Count - 1, (int)(l.Count * 0.99))]:0.0} ms");
         }
         var list = latencies.ToList();
         return new Result(list, list.Count, errors, elapsed, firstError);
     }
 
+    /// <summary>
+    /// --prime URL: the client's own start, done before anything is measured — its code for the kind of request it sends
+    /// (GET, or POST with the body) compiled, and its connections open — by one second of such requests to URL on every
+    /// connection, whatever they answer (the empty endpoint: a POST there is a quick 405). Without it the first seconds
+    /// of a new client (its JIT, its connections opened all at once, on the cores it shares with the server) are measured
+    /// as the server's: p99 149–152 ms in the first 5 s against a server long warm (docs/benchmarks.md).
+    /// </summary>
+    static async Task PrimeAsync(SocketsHttpHandler handler, string url, int connections, string? post)
+    {
+        // The same connections, without the token: the server's cache of it stays as cold as the rest of the server.
+        using var http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            while (clock.Elapsed < TimeSpan.FromSeconds(1))
+                await SendAsync(http, url, post, Interlocked.Increment(ref keySequence), buffer);
+        })));
+    }
+
     static long keySequence, uncompressed;
     static bool Timeline, GzipAsked;
+    static int Window = 5;
 
     /// <summary>One request, its body read to the end; null when it succeeded, else what went wrong.</summary>
     static async Task<string?> SendAsync(HttpClient http, string url, string? post, long n, byte[] buffer)

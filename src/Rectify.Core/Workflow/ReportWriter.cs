@@ -171,6 +171,29 @@ public sealed class ReportWriter : IAsyncDisposable
         foreach (var (item, report, _) in stored) item.Done.TrySetResult(new ReportReceipt(report, Existed: false));
     }
 
+    /// <summary>
+    /// A batch's storing rehearsed and undone (a server's warm-up): a report for each of these measures, with its audit
+    /// events and the status change of a measure not started, saved in one transaction as <see cref="WriteAsync"/> saves
+    /// a batch, which is then rolled back. Nothing is answered, nothing stays (ids drawn from PostgreSQL's sequences
+    /// stay drawn, as after any rolled-back write); no cache of this process notices (they follow commits). The
+    /// author is the user of <paramref name="authorUserId"/> (any user: the row is never kept).
+    /// </summary>
+    public async Task RehearseAsync(IReadOnlyCollection<long> measureIds, long authorUserId, CancellationToken ct)
+    {
+        await using var db = Database.Open(_location, CallerScope.System, _clock);
+        using var gate = await db.EnterWriteAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        using var noSavepoints = new RectifyDb.SavepointsOff(db.Database);
+        await db.LockAuditChainAsync(ct);
+        db.ChainLocked = true;
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var input = new WeeklyReportInput("预热", 0, null, null, null, null);
+        foreach (var m in await db.Measures.Where(m => measureIds.Contains(m.Id)).ToListAsync(ct))
+            SubmitWeeklyReport.Add(db, m, authorUserId, DateOnly.FromDateTime(now), input, null, now);
+        await db.SaveChangesAsync(ct);
+        await tx.RollbackAsync(CancellationToken.None);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

@@ -126,6 +126,8 @@ public static class RectifyServer
 
         var app = builder.Build();
         app.Use(app.Services.GetRequiredService<WarmUp>().Capture);
+        // Where WebApplication would put routing itself (first), but after the warm-up's capture, whose requests need it.
+        app.UseRouting();
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -10,6 +10,7 @@ using Rectify.Access;
 using Rectify.Core.Access;
 using Rectify.Core.Data;
 using Rectify.Core.Organisations;
+using Rectify.Core.Workflow;
 using Rectify.Supervision;
 
 namespace Rectify.Hosting;
@@ -21,30 +22,44 @@ namespace Rectify.Hosting;
 /// each query is translated once. On two cores taking 800 weekly reports per second that made the first seconds' p99
 /// reach hundreds of milliseconds (docs/benchmarks.md, "A warm-up before the server is ready"). For
 /// <c>Rectify:WarmUp:Seconds</c> (<c>serve</c>: <see cref="DefaultSeconds"/>; 0: ready at once) it runs, with no
-/// credentials and writing nothing:
+/// credentials and keeping nothing:
 /// <list type="bullet">
 /// <item>requests to itself over loopback: the health check (a database connection each) and the API without a
 /// credential (authentication, authorisation, the refusal's ProblemDetails);</item>
-/// <item>weekly reports POSTed through the middleware pipeline in process by a 责任人 of no unit that exists only in
-/// this process (<see cref="PostsAsync"/>): each is refused as not found inside the group-commit writer's transaction
-/// (its lock, its reads, its answer), so nothing is stored and no audit event written;</item>
+/// <item>weekly reports POSTed through the middleware pipeline in process by a 责任人 of no unit who exists only in
+/// this process (<see cref="PostsAsync"/>): each reaches the report endpoint and is refused as not found inside the
+/// group-commit writer's transaction (its lock, its reads, its answer), before anything is written;</item>
+/// <item>the writer's storing, which those never reach: batches of reports with their audit events saved in a
+/// transaction that is then rolled back (<see cref="ReportWriter.RehearseAsync"/>);</item>
 /// <item>then the round figures of the newest round for the administrators and for each 巡察办's scope, which puts them
 /// in the read cache: the first figures read no longer computes them while reports stream in.</item>
 /// </list>
-/// A failed warm-up is logged and the server reports ready anyway: it only ever makes the first seconds slower.
+/// It ends after at most <see cref="MostSecondsPerSecond"/> × Seconds even if a part is slow (a lock held by another
+/// server); a failed or cut-short warm-up is logged and the server reports ready anyway: it only ever makes the first
+/// seconds slower.
 /// </summary>
-public sealed class WarmUp(IServer server, IHostApplicationLifetime life, ServerSettings settings, IHttpContextFactory contexts, ReadCache cache, AuditHeads heads, AccessCache access, IConfiguration config, ILogger<WarmUp> log)
+public sealed class WarmUp(IServer server, IHostApplicationLifetime life, ServerSettings settings, IHttpContextFactory contexts,
+    IServiceScopeFactory scopes, ReportWriter writer, ReadCache cache, AuditHeads heads, AccessCache access, IConfiguration config, ILogger<WarmUp> log)
     : BackgroundService
 {
     /// <summary>The warm-up of <c>rectify serve</c> unless configured otherwise.</summary>
     public const int DefaultSeconds = 10;
 
-    /// <summary>How many requests or submissions are in flight at once during the warm-up.</summary>
-    const int Parallel = 16;
+    /// <summary>The whole warm-up, figures included, ends after at most this many times <see cref="Seconds"/>.</summary>
+    const int MostSecondsPerSecond = 3;
+
+    /// <summary>How many requests or submissions of each kind are in flight at once during the warm-up.</summary>
+    const int Parallel = 8;
 
     /// <summary>The most reports of the warm-up: under the default write limit per user and minute, so that none is refused
     /// by the rate limiter before it reaches the writer.</summary>
     const int MostReports = RateLimits.DefaultWritesPerMinute - 200;
+
+    /// <summary>The most rehearsed batches (<see cref="RehearseAsync"/>): enough for the code to be compiled for speed.</summary>
+    const int MostBatches = 200;
+
+    /// <summary>The route of weekly reports (WorkflowApi): a warm-up report that answered from elsewhere did not warm it.</summary>
+    const string ReportRoute = "/api/measures/{id:long}/reports";
 
     readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -55,26 +70,31 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// <summary>True once the warm-up has ended (at once when it is off).</summary>
     public bool Done => Seconds == 0 || _done.Task.IsCompleted;
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         if (Seconds == 0) return;
         try
         {
-            await WhenStartedAsync(ct);
+            await WhenStartedAsync(stopping);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            limit.CancelAfter(TimeSpan.FromSeconds(Seconds * MostSecondsPerSecond));
+            var ct = limit.Token;
             var started = Stopwatch.GetTimestamp();
             var until = DateTime.UtcNow.AddSeconds(Seconds);
             var (inspection, measures) = await TargetsAsync(ct);
             var requests = RequestsAsync(inspection, until, ct);
-            var posts = PostsAsync(measures, until, MostReports, ct);
-            await Task.WhenAll(requests, posts);
-            var rounds = await FiguresAsync(ct);
+            var posts = PostsAsync(measures, until, ct);
+            var rehearsed = RehearseAsync(measures, until, ct);
+            await Task.WhenAll(requests, posts, rehearsed);
+            var rounds = cache.Enabled ? await FiguresAsync(ct) : 0;
             var (refused, other) = await posts;
-            log.LogInformation("Warm-up done in {Seconds:F1} s ({Requests} requests to itself, {Refused} weekly reports in process refused as not found, {Other} answered otherwise, round figures of {Rounds} scopes); ready",
-                Stopwatch.GetElapsedTime(started).TotalSeconds, await requests, refused, other, rounds);
+            log.LogInformation("Warm-up done in {Seconds:F1} s ({Requests} requests to itself, {Refused} weekly reports in process refused by the writer, {Other} answered otherwise, {Batches} batches of reports stored and rolled back, round figures of {Rounds} scopes); ready",
+                Stopwatch.GetElapsedTime(started).TotalSeconds, await requests, refused, other, await rehearsed, rounds);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
+        catch (Exception e)
         {
-            log.LogWarning(e, "The warm-up failed; the server reports ready without it");
+            log.LogWarning(e, "The warm-up failed or took too long; the server reports ready without it");
         }
         finally
         {
@@ -89,7 +109,7 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
         await started.Task.WaitAsync(ct);
     }
 
-    /// <summary>An inspection for the API requests, and the newest measures for the refused reports.</summary>
+    /// <summary>An inspection for the API requests, and the newest measures for the reports.</summary>
     async Task<(long Inspection, long[] Measures)> TargetsAsync(CancellationToken ct)
     {
         await using var db = Database.Open(location, CallerScope.System);
@@ -99,19 +119,15 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     }
 
     /// <summary>
-    /// Requests to the server's own plain-HTTP address (none under a test host or with HTTPS only: skipped), none with
-    /// a valid credential and none that writes; the number answered.
+    /// Requests to the server's own plain-HTTP address (none under a test host, on a Unix socket or with HTTPS only:
+    /// skipped), none with a credential and none that writes; the number answered.
     /// </summary>
     async Task<int> RequestsAsync(long inspection, DateTime until, CancellationToken ct)
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses
-            .Select(a => Uri.TryCreate(a.Replace("://+", "://localhost").Replace("://*", "://localhost"), UriKind.Absolute, out var u) ? u : null)
-            .FirstOrDefault(u => u?.Scheme == Uri.UriSchemeHttp);
-        if (address is null) return 0;
-        var host = address.Host is "0.0.0.0" or "[::]" or "::" ? "localhost" : address.Host;
+        if (OwnAddress() is not { } address) return 0;
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Parallel })
         {
-            BaseAddress = new UriBuilder(address) { Host = host, Path = "/" }.Uri,
+            BaseAddress = address,
             Timeout = TimeSpan.FromSeconds(10),
         };
         var answered = 0;
@@ -128,10 +144,26 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
                     await response.Content.CopyToAsync(Stream.Null, ct);
                     Interlocked.Increment(ref answered);
                 }
-                catch (HttpRequestException) { await Task.Delay(100, ct); }
+                // Refused, or slower than the client's timeout: a pause, then on.
+                catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException && !ct.IsCancellationRequested)
+                {
+                    await Task.Delay(100, ct);
+                }
             }
         }));
         return answered;
+    }
+
+    /// <summary>The server's first plain-HTTP address, a wildcard one as loopback (IPv4 or IPv6 as it listens).</summary>
+    Uri? OwnAddress()
+    {
+        foreach (var text in server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var u) || u.Scheme != Uri.UriSchemeHttp || u.Host == "unix") continue;
+            var host = u.Host switch { "0.0.0.0" => "127.0.0.1", "[::]" => "[::1]", var h => h };
+            return new UriBuilder(u) { Host = host, Path = "/" }.Uri;
+        }
+        return null;
     }
 
     /// <summary>
@@ -140,25 +172,29 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// </summary>
     RequestDelegate? _pipeline;
 
-    /// <summary>The first middleware: keeps the pipeline after it and adds nothing to a request.</summary>
+    /// <summary>The first middleware: keeps the pipeline after it and adds nothing to a request. Routing must come
+    /// right after it (RectifyServer), or the requests it starts would find no endpoint.</summary>
     public RequestDelegate Capture(RequestDelegate next) => _pipeline = next;
 
     /// <summary>
-    /// Who the in-process reports come from: a 责任人 of no unit, known only inside this process (no credential names it,
-    /// no request from outside can carry it), so the writer refuses each report as not found and stores nothing. Its own
-    /// rate-limit partition (user 0).
+    /// Who the in-process reports come from: a 责任人 of no unit, known only inside this process (no credential names it:
+    /// every principal from outside is built from a stored user, whose ids start at 1), so the writer refuses each report
+    /// as not found, before any write. Its own rate-limit partition (user 0).
     /// </summary>
-    static readonly ClaimsPrincipal Nobody = new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.NameIdentifier, "0"), new Claim(ClaimTypes.Name, "预热"), new Claim(ClaimTypes.Role, User.RoleCode(Role.Owner))],
-        Authentication.Token, ClaimTypes.Name, ClaimTypes.Role));
+    static ClaimsPrincipal Nobody(Role role, long? office = null)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, "0"), new(ClaimTypes.Name, "预热"), new(ClaimTypes.Role, User.RoleCode(role)) };
+        if (office is { } o) claims.Add(new(Authentication.OfficeClaim, o.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, Authentication.Token, ClaimTypes.Name, ClaimTypes.Role));
+    }
 
     /// <summary>
-    /// Weekly reports POSTed through the whole middleware pipeline in process (no socket: the rest of it runs as for a
-    /// client's report — JSON body, rate limit, authorisation, binding, the group-commit writer's transaction, the
-    /// ProblemDetails answer), at most <paramref name="most"/>; how many were refused as not found (by the writer), and
-    /// how many answered otherwise (none should).
+    /// Weekly reports POSTed through the middleware pipeline in process (no socket: the rest of it runs as for a
+    /// client's report — JSON body, rate limit, routing, authorisation, binding, the group-commit writer's transaction,
+    /// the ProblemDetails answer), at most <see cref="MostReports"/>; how many the writer refused as not found (the
+    /// report endpoint's 404 naming the measure), and how many answered otherwise (none should).
     /// </summary>
-    async Task<(int Refused, int Other)> PostsAsync(long[] measures, DateTime until, int most, CancellationToken ct)
+    async Task<(int Refused, int Other)> PostsAsync(long[] measures, DateTime until, CancellationToken ct)
     {
         if (_pipeline is not { } pipeline || measures.Length == 0) return (0, 0);
         var body = Encoding.UTF8.GetBytes("""{"done":"预热","percent":0}""");
@@ -166,7 +202,7 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
         await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async _ =>
         {
             int n;
-            while (DateTime.UtcNow < until && !ct.IsCancellationRequested && (n = Interlocked.Increment(ref sent)) <= most)
+            while (DateTime.UtcNow < until && !ct.IsCancellationRequested && (n = Interlocked.Increment(ref sent)) <= MostReports)
             {
                 var request = new HttpRequestFeature
                 {
@@ -176,17 +212,27 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
                 request.Headers.Host = "localhost";
                 request.Headers.ContentType = "application/json";
                 request.Headers.ContentLength = body.Length;
+                using var answer = new MemoryStream();
+                // The request's services from a scope of our own, disposed here (the host would dispose its own after the
+                // response, through callbacks that a bare response feature never runs).
+                await using var services = scopes.CreateAsyncScope();
                 var features = new FeatureCollection();
                 features.Set<IHttpRequestFeature>(request);
+                features.Set<IHttpRequestBodyDetectionFeature>(new HasBody());
+                features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature { RequestAborted = ct });
                 features.Set<IHttpResponseFeature>(new HttpResponseFeature());
-                features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
+                features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(answer));
+                features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = services.ServiceProvider });
                 features.Set<IHttpConnectionFeature>(new HttpConnectionFeature { RemoteIpAddress = IPAddress.Loopback, LocalIpAddress = IPAddress.Loopback });
                 var http = contexts.Create(features);
-                http.User = Nobody;
+                http.User = Nobody(Role.Owner);
                 try
                 {
                     await pipeline(http);
-                    Interlocked.Increment(ref http.Response.StatusCode == StatusCodes.Status404NotFound ? ref refused : ref other);
+                    var byWriter = http.Response.StatusCode == StatusCodes.Status404NotFound
+                                   && (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText == ReportRoute
+                                   && Encoding.UTF8.GetString(answer.ToArray()).Contains("整改措施", StringComparison.Ordinal);
+                    Interlocked.Increment(ref byWriter ? ref refused : ref other);
                 }
                 finally { contexts.Dispose(http); }
             }
@@ -194,17 +240,46 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
         return (refused, other);
     }
 
-    /// <summary>The newest round's figures for every administrator (one scope) and each 巡察办's scope, into the read cache.</summary>
+    sealed class HasBody : IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => true;
+    }
+
+    /// <summary>
+    /// The writer's storing, which refused reports never reach (<see cref="ReportWriter.RehearseAsync"/>): batches of the
+    /// newest measures saved and rolled back, one after another, until <paramref name="until"/> or
+    /// <see cref="MostBatches"/>; the number rehearsed. None without a user to be the author.
+    /// </summary>
+    async Task<int> RehearseAsync(long[] measures, DateTime until, CancellationToken ct)
+    {
+        long? author;
+        await using (var db = Database.Open(location, CallerScope.System))
+            author = await db.Users.OrderBy(u => u.Id).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct);
+        if (author is null || measures.Length == 0) return 0;
+        var batches = 0;
+        while (batches < MostBatches && DateTime.UtcNow < until && !ct.IsCancellationRequested)
+        {
+            await writer.RehearseAsync([.. measures.Skip(batches % 4 * Parallel).Take(Parallel)], author.Value, ct);
+            batches++;
+        }
+        return batches;
+    }
+
+    /// <summary>
+    /// The newest round's figures for the administrators and for each 巡察办, into the read cache under the key their
+    /// users' reads have (the scope of a principal of that role, as sign-in makes it); the number of scopes.
+    /// </summary>
     async Task<int> FiguresAsync(CancellationToken ct)
     {
-        await using var all = Database.Open(location, CallerScope.System);
-        var offices = await all.Organisations.Where(o => o.Kind == OrganisationKind.Office).Select(o => o.Id).ToListAsync(ct);
-        var scopes = new List<CallerScope> { CallerScope.System };
-        scopes.AddRange(offices.Select(o => new CallerScope(false, [.. access.UnitsOfOffice(o).Distinct()], [o], null, "预热", Role.Office)));
+        List<long> offices;
+        await using (var all = Database.Open(location, CallerScope.System))
+            offices = await all.Organisations.Where(o => o.Kind == OrganisationKind.Office).Select(o => o.Id).ToListAsync(ct);
+        var principals = offices.Select(o => Nobody(Role.Office, o)).Prepend(Nobody(Role.Admin));
         var warmed = 0;
-        foreach (var scope in scopes)
+        foreach (var principal in principals)
         {
-            await using var db = Database.Open(location, scope);
+            ct.ThrowIfCancellationRequested();
+            await using var db = Database.Open(location, Authentication.ScopeFor(principal, access));
             if (await db.Rounds.OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct) is not { } round) continue;
             await SupervisionApi.WarmFiguresAsync(db, cache, heads, round, ct);
             warmed++;

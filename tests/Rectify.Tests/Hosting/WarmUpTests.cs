@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Core.Data;
 using Rectify.Core.Demo;
+using Rectify.Core.Ledger;
 using Rectify.Tests.Support;
 using Xunit.Abstractions;
 
@@ -10,7 +11,8 @@ namespace Rectify.Tests.Hosting;
 
 /// <summary>
 /// `rectify serve` warms up before it calls itself ready: /health/ready says "warming" (503, in Chinese) meanwhile, the
-/// warm-up's weekly reports all reach the writer and are refused there, and nothing is written.
+/// warm-up's weekly reports all reach the report endpoint and are refused by the writer, its rehearsed batches are
+/// rolled back, and nothing stays: no report, no audit event, no measure's status changed.
 /// </summary>
 public class WarmUpTests(ITestOutputHelper output)
 {
@@ -22,13 +24,16 @@ public class WarmUpTests(ITestOutputHelper output)
         var location = await TestDatabases.CreateAsync(provider);
         try
         {
-            long reports, events, measures;
+            long reports, events;
+            string statuses;
             await using (var db = Database.Open(location))
             {
                 await DemoData.SeedAsync(db);
-                (reports, events, measures) = (await db.ProgressReports.CountAsync(), await db.AuditEvents.CountAsync(), await db.Measures.CountAsync());
+                // The newest measures (those the warm-up uses) not started: a report kept would start them.
+                foreach (var m in await db.Measures.OrderByDescending(m => m.Id).Take(8).ToListAsync()) m.Status = MeasureStatus.NotStarted;
+                await db.SaveChangesAsync();
+                (reports, events, statuses) = (await db.ProgressReports.CountAsync(), await db.AuditEvents.CountAsync(), await StatusesAsync(db));
             }
-            Assert.True(measures > 0);
 
             await using var server = ServerProcess.Launch(location.ConnectionString, new Dictionary<string, string> { ["Rectify__WarmUp__Seconds"] = "3" });
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
@@ -54,20 +59,25 @@ public class WarmUpTests(ITestOutputHelper output)
             Assert.Contains("正在预热", warming);
 
             // The log line of the warm-up: every in-process report went the whole way to the writer and was refused there.
-            var done = Regex.Match(server.Output, @"(\d+) requests to itself, (\d+) weekly reports in process refused as not found, (\d+) answered otherwise, round figures of (\d+) scopes");
+            var done = Regex.Match(server.Output, @"(\d+) requests to itself, (\d+) weekly reports in process refused by the writer, (\d+) answered otherwise, (\d+) batches of reports stored and rolled back, round figures of (\d+) scopes");
             Assert.True(done.Success, server.Output);
             output.WriteLine(done.Value);
             Assert.True(int.Parse(done.Groups[1].Value) > 0, done.Value);
             Assert.True(int.Parse(done.Groups[2].Value) > 0, done.Value);
             Assert.Equal("0", done.Groups[3].Value);
-            Assert.True(int.Parse(done.Groups[4].Value) >= 2, done.Value); // the administrators and the demo's 巡察办
+            Assert.True(int.Parse(done.Groups[4].Value) > 0, done.Value);
+            Assert.True(int.Parse(done.Groups[5].Value) >= 2, done.Value); // the administrators and the demo's 巡察办
 
             await using (var db = Database.Open(location))
             {
                 Assert.Equal(reports, await db.ProgressReports.CountAsync());
                 Assert.Equal(events, await db.AuditEvents.CountAsync());
+                Assert.Equal(statuses, await StatusesAsync(db));
             }
         }
         finally { await TestDatabases.DropAsync(location); }
     }
+
+    static async Task<string> StatusesAsync(RectifyDb db) =>
+        string.Join(", ", (await db.Measures.OrderBy(m => m.Id).Select(m => new { m.Id, m.Status }).ToListAsync()).Select(m => $"{m.Id}:{m.Status}"));
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Rectify.Core.Audit;
 using Rectify.Core.Ledger;
 using Rectify.Tests.Support;
@@ -196,5 +197,43 @@ public class ReportGroupCommitTests
         Assert.Equal(2, await check.ProgressReports.CountAsync(r => r.IdempotencyKey == "sp-1" || r.IdempotencyKey == "sp-2"));
         Assert.Equal(2, await check.Measures.CountAsync(m => (m.Id == s.M0 || m.Id == s.M1) && m.Progress == "已部署"));
         Assert.Equal(1, await check.AuditEvents.CountAsync(e => e.EntityId == s.M0 && e.Action == "checked"));
+    }
+    /// <summary>The warm-up's rehearsal (Hosting/WarmUp.cs): the writer's storing runs and is undone, and a real report
+    /// after it is stored and audited as usual (the chain continues from the same head).</summary>
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Rehearse_StoresABatchAndRollsItBack_NothingStays(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var s = await WorkflowScenarioTests.SetUpAsync(app);
+        long[] measures;
+        long author;
+        await using (var db = app.Open())
+        {
+            measures = await db.Measures.Where(m => m.UnitId == s.W.A.UnitId).OrderBy(m => m.Id).Select(m => m.Id).Take(8).ToArrayAsync();
+            foreach (var m in await db.Measures.Where(m => measures.Contains(m.Id)).ToListAsync()) m.Status = MeasureStatus.NotStarted;
+            await db.SaveChangesAsync();
+            author = await db.Users.OrderBy(u => u.Id).Select(u => u.Id).FirstAsync();
+        }
+        async Task<(int Reports, long Head, string Statuses)> StateAsync()
+        {
+            await using var db = app.Open();
+            var statuses = await db.Measures.Where(m => measures.Contains(m.Id)).OrderBy(m => m.Id).Select(m => m.Status).ToListAsync();
+            return (await db.ProgressReports.CountAsync(), await db.AuditEvents.MaxAsync(a => a.Sequence), string.Join(",", statuses));
+        }
+        var before = await StateAsync();
+        Assert.Equal(string.Join(",", measures.Select(_ => MeasureStatus.NotStarted)), before.Statuses);
+
+        var writer = app.App.Services.GetRequiredService<Rectify.Core.Workflow.ReportWriter>();
+        for (int i = 0; i < 3; i++) await writer.RehearseAsync(measures, author, CancellationToken.None);
+        Assert.Equal(before, await StateAsync());
+
+        // The writer goes on as before: a real report is stored, starts its measure, and the chain still verifies.
+        var (status, id) = await SendAsync(await app.ClientFor("unit_admin-a"), Report(measures[0], "演练之后的真实汇报", "after-rehearsal"));
+        Assert.Equal(HttpStatusCode.Created, status);
+        await using var check = app.Open();
+        Assert.Equal(before.Reports + 1, await check.ProgressReports.CountAsync());
+        Assert.Equal(MeasureStatus.InProgress, (await check.Measures.FirstAsync(m => m.Id == measures[0])).Status);
+        Assert.True((await AuditChain.VerifyAsync(check)).Ok);
+        Assert.NotNull(id);
     }
 }
