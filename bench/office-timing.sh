@@ -18,7 +18,8 @@ if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then echo "port $po
 Logging__LogLevel__Default=Warning "$rectify" serve --urls "http://127.0.0.1:$port" --db "$db" > /tmp/office-timing-serve.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 1; done
+# Timed once ready, as a load balancer sends traffic (after the audit chain check and the warm-up, Hosting/WarmUp.cs).
+for _ in $(seq 1 180); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
 base="http://127.0.0.1:$port"
 auth=(-H "Authorization: Bearer $token")
 round=$(curl -fs "${auth[@]}" "$base/api/rounds" | grep -o '"id":[0-9]*' | head -1 | grep -o '[0-9]*')

@@ -46,7 +46,8 @@ echo "== serve"
 Rectify__RateLimit__WritesPerMinute=0 Rectify__Bench__EmptyEndpoint=true Logging__LogLevel__Default=Warning "$rectify" serve --urls "http://127.0.0.1:$port" --db "$db" > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 1; done
+# Traffic once ready, as a load balancer sends it (after the audit chain check and the warm-up, Hosting/WarmUp.cs).
+for _ in $(seq 1 180); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
 
 # 50 different single-unit ledgers spread over the round, so no single row set stays hot.
 ledgers=()

@@ -148,7 +148,7 @@ public static class RectifyServer
         app.UseAntiforgery();
 
         app.MapGet("/health", Health).AllowAnonymous().WithTags("运维").WithSummary("健康检查：服务与数据库");
-        app.MapGet("/health/ready", Ready).AllowAnonymous().WithTags("运维").WithSummary("就绪检查：数据库可连接且结构已迁移到本版本");
+        app.MapGet("/health/ready", Ready).AllowAnonymous().WithTags("运维").WithSummary("就绪检查：启动预热已完成，数据库可连接且结构已迁移到本版本");
         // The framework's ceiling for the load benchmark (bench/run-all.sh): no database, no auth; off unless asked for.
         if (app.Configuration.GetValue<bool>("Rectify:Bench:EmptyEndpoint"))
             app.MapGet("/bench/empty", () => TypedResults.Ok(new { ok = true })).AllowAnonymous().ExcludeFromDescription();

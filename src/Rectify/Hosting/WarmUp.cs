@@ -51,8 +51,8 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// <summary>How many requests or submissions of each kind are in flight at once during the warm-up.</summary>
     const int Parallel = 8;
 
-    /// <summary>The most reports of the warm-up: under the default write limit per user and minute, so that none is refused
-    /// by the rate limiter before it reaches the writer.</summary>
+    /// <summary>The most reports of the warm-up: under the default write limit per user and minute (and under a lower
+    /// configured one: <see cref="PostsAsync"/>), so that none is refused by the rate limiter before it reaches the writer.</summary>
     const int MostReports = RateLimits.DefaultWritesPerMinute - 200;
 
     /// <summary>The most rehearsed batches (<see cref="RehearseAsync"/>): enough for the code to be compiled for speed.</summary>
@@ -80,7 +80,7 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
             limit.CancelAfter(TimeSpan.FromSeconds(Seconds * MostSecondsPerSecond));
             var ct = limit.Token;
             var started = Stopwatch.GetTimestamp();
-            var until = DateTime.UtcNow.AddSeconds(Seconds);
+            var until = Environment.TickCount64 + Seconds * 1000L;
             var (inspection, measures) = await TargetsAsync(ct);
             var requests = RequestsAsync(inspection, until, ct);
             var posts = PostsAsync(measures, until, ct);
@@ -122,7 +122,7 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// Requests to the server's own plain-HTTP address (none under a test host, on a Unix socket or with HTTPS only:
     /// skipped), none with a credential and none that writes; the number answered.
     /// </summary>
-    async Task<int> RequestsAsync(long inspection, DateTime until, CancellationToken ct)
+    async Task<int> RequestsAsync(long inspection, long until, CancellationToken ct)
     {
         if (OwnAddress() is not { } address) return 0;
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Parallel })
@@ -133,7 +133,7 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
         var answered = 0;
         await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async worker =>
         {
-            while (DateTime.UtcNow < until && !ct.IsCancellationRequested)
+            while (Environment.TickCount64 < until && !ct.IsCancellationRequested)
             {
                 // No credential: the API answers 401 after authentication and authorisation (an invalid bearer token
                 // would log two lines per request).
@@ -194,15 +194,18 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// the ProblemDetails answer), at most <see cref="MostReports"/>; how many the writer refused as not found (the
     /// report endpoint's 404 naming the measure), and how many answered otherwise (none should).
     /// </summary>
-    async Task<(int Refused, int Other)> PostsAsync(long[] measures, DateTime until, CancellationToken ct)
+    async Task<(int Refused, int Other)> PostsAsync(long[] measures, long until, CancellationToken ct)
     {
         if (_pipeline is not { } pipeline || measures.Length == 0) return (0, 0);
         var body = Encoding.UTF8.GetBytes("""{"done":"预热","percent":0}""");
+        // Under the write limit per user and minute (lowered in configuration too), so that none is refused by it.
+        var limit = config.GetValue("Rectify:RateLimit:WritesPerMinute", RateLimits.DefaultWritesPerMinute);
+        var most = limit > 0 ? Math.Min(MostReports, limit * 5 / 6) : MostReports;
         int sent = 0, refused = 0, other = 0;
         await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async _ =>
         {
             int n;
-            while (DateTime.UtcNow < until && !ct.IsCancellationRequested && (n = Interlocked.Increment(ref sent)) <= MostReports)
+            while (Environment.TickCount64 < until && !ct.IsCancellationRequested && (n = Interlocked.Increment(ref sent)) <= most)
             {
                 var request = new HttpRequestFeature
                 {
@@ -250,16 +253,18 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// newest measures saved and rolled back, one after another, until <paramref name="until"/> or
     /// <see cref="MostBatches"/>; the number rehearsed. None without a user to be the author.
     /// </summary>
-    async Task<int> RehearseAsync(long[] measures, DateTime until, CancellationToken ct)
+    async Task<int> RehearseAsync(long[] measures, long until, CancellationToken ct)
     {
         long? author;
         await using (var db = Database.Open(location, CallerScope.System))
             author = await db.Users.OrderBy(u => u.Id).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct);
         if (author is null || measures.Length == 0) return 0;
         var batches = 0;
-        while (batches < MostBatches && DateTime.UtcNow < until && !ct.IsCancellationRequested)
+        while (batches < MostBatches && Environment.TickCount64 < until && !ct.IsCancellationRequested)
         {
-            await writer.RehearseAsync([.. measures.Skip(batches % 4 * Parallel).Take(Parallel)], author.Value, ct);
+            // The measures in turn, Parallel at a time (fewer when there are fewer).
+            long[] batch = [.. Enumerable.Range(batches * Parallel, Math.Min(Parallel, measures.Length)).Select(i => measures[i % measures.Length])];
+            await writer.RehearseAsync(batch, author.Value, ct);
             batches++;
         }
         return batches;
