@@ -43,7 +43,7 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     : BackgroundService
 {
     /// <summary>The warm-up of <c>rectify serve</c> unless configured otherwise.</summary>
-    public const int DefaultSeconds = 10;
+    public const int DefaultSeconds = 20;
 
     /// <summary>The whole warm-up, figures included, ends after at most this many times <see cref="Seconds"/>.</summary>
     const int MostSecondsPerSecond = 3;
