@@ -58,8 +58,8 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// <summary>The most rehearsed batches (<see cref="RehearseAsync"/>): enough for the code to be compiled for speed.</summary>
     const int MostBatches = 200;
 
-    /// <summary>The route of weekly reports (WorkflowApi): a warm-up report that answered from elsewhere did not warm it.</summary>
-    const string ReportRoute = "/api/measures/{id:long}/reports";
+    /// <summary>The route of weekly reports: a warm-up report that answered from elsewhere did not warm it.</summary>
+    const string ReportRoute = "/api" + Workflow.WorkflowApi.ReportsRoute;
 
     readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -38,11 +38,14 @@ public sealed record RemarkBody(
 /// </summary>
 public static class WorkflowApi
 {
+    /// <summary>A measure's weekly reports, under /api (the warm-up's reports go there too: Hosting/WarmUp.cs).</summary>
+    internal const string ReportsRoute = "/measures/{id:long}/reports";
+
     public static void MapWorkflowApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("整改推进");
-        api.MapPost("/measures/{id:long}/reports", SubmitReport).WithSummary("提交周汇报（责任人；Idempotency-Key 防重复提交）");
-        api.MapGet("/measures/{id:long}/reports", ListReports).WithSummary("措施的周汇报");
+        api.MapPost(ReportsRoute, SubmitReport).WithSummary("提交周汇报（责任人；Idempotency-Key 防重复提交）");
+        api.MapGet(ReportsRoute, ListReports).WithSummary("措施的周汇报");
         api.MapPost("/measures/{id:long}/remarks", AddRemark).WithSummary("填写督查意见（单位整改办、巡察办）");
         api.MapGet("/inspections/{id:long}/weekly", WeeklyGrid).WithSummary("周督查表：措施×周次（已报、迟报、未报），按人和部门统计未报");
 
