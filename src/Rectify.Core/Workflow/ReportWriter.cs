@@ -97,13 +97,8 @@ public sealed class ReportWriter : IAsyncDisposable
             take.Add(item);
         }
 
-        await using var db = Database.Open(_location, CallerScope.System, _clock);
-        using var gate = await db.EnterWriteAsync(CancellationToken.None);
-        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        // A failed save fails the whole batch, which is then retried submission by submission in new transactions.
-        using var noSavepoints = new RectifyDb.SavepointsOff(db.Database);
-        await db.LockAuditChainAsync(CancellationToken.None);
-        db.ChainLocked = true;
+        await using var open = await BatchAsync(CancellationToken.None);
+        var db = open.Db;
 
         var ids = measureIds.ToList();
         var measures = await db.Measures.Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id);
@@ -163,7 +158,7 @@ public sealed class ReportWriter : IAsyncDisposable
         // Refused submissions are recorded in the audit trail like SubmitWeeklyReport's, under their own users.
         foreach (var (item, m, refusal) in refusals)
             await WorkflowAccess.RecordRefusalAsync(db, nameof(Measure), m.Id, m.UnitId, "report", refusal, item.Caller, CancellationToken.None);
-        await tx.CommitAsync(CancellationToken.None);
+        await open.Transaction.CommitAsync(CancellationToken.None);
 
         // Answered only now: every report is durable.
         foreach (var (item, outcome) in answers) item.Done.TrySetResult(outcome);
@@ -180,18 +175,61 @@ public sealed class ReportWriter : IAsyncDisposable
     /// </summary>
     public async Task RehearseAsync(IReadOnlyCollection<long> measureIds, long authorUserId, CancellationToken ct)
     {
-        await using var db = Database.Open(_location, CallerScope.System, _clock);
-        using var gate = await db.EnterWriteAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        using var noSavepoints = new RectifyDb.SavepointsOff(db.Database);
-        await db.LockAuditChainAsync(ct);
-        db.ChainLocked = true;
+        await using var open = await BatchAsync(ct);
+        var db = open.Db;
         var now = _clock.GetUtcNow().UtcDateTime;
         var input = new WeeklyReportInput("预热", 0, null, null, null, null);
         foreach (var m in await db.Measures.Where(m => measureIds.Contains(m.Id)).ToListAsync(ct))
             SubmitWeeklyReport.Add(db, m, authorUserId, DateOnly.FromDateTime(now), input, null, now);
         await db.SaveChangesAsync(ct);
-        await tx.RollbackAsync(CancellationToken.None);
+        await open.Transaction.RollbackAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A batch's context and transaction, as <see cref="WriteAsync"/> and <see cref="RehearseAsync"/> both open them: this
+    /// process's write gate, one transaction without savepoints (a failed save fails the whole batch, which is then
+    /// retried submission by submission in new transactions), the audit chain locked once for every save in it.
+    /// </summary>
+    async Task<Batch> BatchAsync(CancellationToken ct)
+    {
+        var open = new Batch(Database.Open(_location, CallerScope.System, _clock));
+        try
+        {
+            await open.BeginAsync(ct);
+            return open;
+        }
+        catch
+        {
+            await open.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>What <see cref="BatchAsync"/> opens, disposed in the reverse order.</summary>
+    sealed class Batch(RectifyDb db) : IAsyncDisposable
+    {
+        IDisposable? _gate, _savepoints;
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? _transaction;
+
+        public RectifyDb Db => db;
+        public Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Transaction => _transaction!;
+
+        public async Task BeginAsync(CancellationToken ct)
+        {
+            _gate = await db.EnterWriteAsync(ct);
+            _transaction = await db.Database.BeginTransactionAsync(ct);
+            _savepoints = new RectifyDb.SavepointsOff(db.Database);
+            await db.LockAuditChainAsync(ct);
+            db.ChainLocked = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _savepoints?.Dispose();
+            if (_transaction is not null) await _transaction.DisposeAsync();
+            _gate?.Dispose();
+            await db.DisposeAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -13,6 +13,9 @@ public static class RateLimits
 {
     public const int DefaultWritesPerMinute = 1200;
 
+    /// <summary>The configured API writes per user (or address) and window; 0 or less: no limit.</summary>
+    public static int WritesPerMinute(IConfiguration config) => config.GetValue("Rectify:RateLimit:WritesPerMinute", DefaultWritesPerMinute);
+
     public static PartitionedRateLimiter<HttpContext> Writes(int perWindow, TimeSpan window) => PartitionedRateLimiter.Create<HttpContext, string>(http =>
     {
         var method = http.Request.Method;

@@ -93,7 +93,7 @@ public static class RectifyServer
         var configuration = builder.Configuration;
         services.AddRateLimiter(o =>
         {
-            var writesPerMinute = configuration.GetValue("Rectify:RateLimit:WritesPerMinute", RateLimits.DefaultWritesPerMinute);
+            var writesPerMinute = RateLimits.WritesPerMinute(configuration);
             var window = TimeSpan.FromSeconds(configuration.GetValue("Rectify:RateLimit:WindowSeconds", 60));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = RateLimits.RejectAsync;

@@ -81,12 +81,12 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
             var ct = limit.Token;
             var started = Stopwatch.GetTimestamp();
             var until = Environment.TickCount64 + Seconds * 1000L;
-            var (inspection, measures) = await TargetsAsync(ct);
-            var requests = RequestsAsync(inspection, until, ct);
-            var posts = PostsAsync(measures, until, ct);
-            var rehearsed = RehearseAsync(measures, until, ct);
+            var targets = await TargetsAsync(ct);
+            var requests = RequestsAsync(targets.Inspection, until, ct);
+            var posts = PostsAsync(targets.Measures, until, ct);
+            var rehearsed = RehearseAsync(targets, until, ct);
             await Task.WhenAll(requests, posts, rehearsed);
-            var rounds = cache.Enabled ? await FiguresAsync(ct) : 0;
+            var rounds = cache.Enabled ? await FiguresAsync(targets.Offices, ct) : 0;
             var (refused, other) = await posts;
             log.LogInformation("Warm-up done in {Seconds:F1} s ({Requests} requests to itself, {Refused} weekly reports in process refused by the writer, {Other} answered otherwise, {Batches} batches of reports stored and rolled back, round figures of {Rounds} scopes); ready",
                 Stopwatch.GetElapsedTime(started).TotalSeconds, await requests, refused, other, await rehearsed, rounds);
@@ -109,13 +109,20 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
         await started.Task.WaitAsync(ct);
     }
 
-    /// <summary>An inspection for the API requests, and the newest measures for the reports.</summary>
-    async Task<(long Inspection, long[] Measures)> TargetsAsync(CancellationToken ct)
+    /// <summary>
+    /// What the warm-up works on, read once: an inspection for the API requests, the newest measures for the reports, a
+    /// user to author the rehearsed ones (none: no rehearsal), and the 巡察办s whose figures it computes.
+    /// </summary>
+    sealed record Targets(long Inspection, long[] Measures, long? Author, List<long> Offices);
+
+    async Task<Targets> TargetsAsync(CancellationToken ct)
     {
         await using var db = Database.Open(location, CallerScope.System);
-        var inspection = await db.Inspections.OrderByDescending(i => i.Id).Select(i => i.Id).FirstOrDefaultAsync(ct);
-        var measures = await db.Measures.OrderByDescending(m => m.Id).Select(m => m.Id).Take(Parallel * 4).ToArrayAsync(ct);
-        return (inspection, measures);
+        return new Targets(
+            await db.Inspections.OrderByDescending(i => i.Id).Select(i => i.Id).FirstOrDefaultAsync(ct),
+            await db.Measures.OrderByDescending(m => m.Id).Select(m => m.Id).Take(Parallel * 4).ToArrayAsync(ct),
+            await db.Users.OrderBy(u => u.Id).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct),
+            await db.Organisations.Where(o => o.Kind == OrganisationKind.Office).Select(o => o.Id).ToListAsync(ct));
     }
 
     /// <summary>
@@ -181,12 +188,8 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// every principal from outside is built from a stored user, whose ids start at 1), so the writer refuses each report
     /// as not found, before any write. Its own rate-limit partition (user 0).
     /// </summary>
-    static ClaimsPrincipal Nobody(Role role, long? office = null)
-    {
-        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, "0"), new(ClaimTypes.Name, "预热"), new(ClaimTypes.Role, User.RoleCode(role)) };
-        if (office is { } o) claims.Add(new(Authentication.OfficeClaim, o.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, Authentication.Token, ClaimTypes.Name, ClaimTypes.Role));
-    }
+    static ClaimsPrincipal Nobody(Role role, long? office = null) =>
+        Authentication.Principal(new User { Id = 0, UserName = "预热", Role = role, OfficeId = office, SecurityStamp = "" }, Authentication.Token);
 
     /// <summary>
     /// Weekly reports POSTed through the middleware pipeline in process (no socket: the rest of it runs as for a
@@ -199,7 +202,7 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
         if (_pipeline is not { } pipeline || measures.Length == 0) return (0, 0);
         var body = Encoding.UTF8.GetBytes("""{"done":"预热","percent":0}""");
         // Under the write limit per user and minute (lowered in configuration too), so that none is refused by it.
-        var limit = config.GetValue("Rectify:RateLimit:WritesPerMinute", RateLimits.DefaultWritesPerMinute);
+        var limit = RateLimits.WritesPerMinute(config);
         var most = limit > 0 ? Math.Min(MostReports, limit * 5 / 6) : MostReports;
         int sent = 0, refused = 0, other = 0;
         await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async _ =>
@@ -253,18 +256,15 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// newest measures saved and rolled back, one after another, until <paramref name="until"/> or
     /// <see cref="MostBatches"/>; the number rehearsed. None without a user to be the author.
     /// </summary>
-    async Task<int> RehearseAsync(long[] measures, long until, CancellationToken ct)
+    async Task<int> RehearseAsync(Targets targets, long until, CancellationToken ct)
     {
-        long? author;
-        await using (var db = Database.Open(location, CallerScope.System))
-            author = await db.Users.OrderBy(u => u.Id).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct);
-        if (author is null || measures.Length == 0) return 0;
+        if (targets is not { Author: { } author, Measures: { Length: > 0 } measures }) return 0;
         var batches = 0;
         while (batches < MostBatches && Environment.TickCount64 < until && !ct.IsCancellationRequested)
         {
             // The measures in turn, Parallel at a time (fewer when there are fewer).
             long[] batch = [.. Enumerable.Range(batches * Parallel, Math.Min(Parallel, measures.Length)).Select(i => measures[i % measures.Length])];
-            await writer.RehearseAsync(batch, author.Value, ct);
+            await writer.RehearseAsync(batch, author, ct);
             batches++;
         }
         return batches;
@@ -274,11 +274,8 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// The newest round's figures for the administrators and for each 巡察办, into the read cache under the key their
     /// users' reads have (the scope of a principal of that role, as sign-in makes it); the number of scopes.
     /// </summary>
-    async Task<int> FiguresAsync(CancellationToken ct)
+    async Task<int> FiguresAsync(List<long> offices, CancellationToken ct)
     {
-        List<long> offices;
-        await using (var all = Database.Open(location, CallerScope.System))
-            offices = await all.Organisations.Where(o => o.Kind == OrganisationKind.Office).Select(o => o.Id).ToListAsync(ct);
         var principals = offices.Select(o => Nobody(Role.Office, o)).Prepend(Nobody(Role.Admin));
         var warmed = 0;
         foreach (var principal in principals)
