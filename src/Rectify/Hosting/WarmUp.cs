@@ -24,8 +24,9 @@ namespace Rectify.Hosting;
 /// <c>Rectify:WarmUp:Seconds</c> (<c>serve</c>: <see cref="DefaultSeconds"/>; 0: ready at once) it runs, with no
 /// credentials and keeping nothing:
 /// <list type="bullet">
-/// <item>requests to itself over loopback: the health check (a database connection each) and the API without a
-/// credential (authentication, authorisation, the refusal's ProblemDetails);</item>
+/// <item>requests to itself over loopback: the health check (a database connection each), the API without a
+/// credential (authentication, authorisation, the refusal's ProblemDetails) and a JSON body where none is taken (a 405:
+/// the server's framing and draining of a request body on the socket);</item>
 /// <item>weekly reports POSTed through the middleware pipeline in process by a 责任人 of no unit who exists only in
 /// this process (<see cref="PostsAsync"/>): each reaches the report endpoint and is refused as not found inside the
 /// group-commit writer's transaction (its lock, its reads, its answer), before anything is written;</item>
@@ -34,9 +35,9 @@ namespace Rectify.Hosting;
 /// <item>then the round figures of the newest round for the administrators and for each 巡察办's scope, which puts them
 /// in the read cache: the first figures read no longer computes them while reports stream in.</item>
 /// </list>
-/// It ends after at most <see cref="MostSecondsPerSecond"/> × Seconds even if a part is slow (a lock held by another
-/// server); a failed or cut-short warm-up is logged and the server reports ready anyway: it only ever makes the first
-/// seconds slower.
+/// The requests, reports and batches are paced evenly over the seconds (<see cref="PaceAsync"/>). It ends after at most
+/// <see cref="MostSecondsPerSecond"/> × Seconds even if a part is slow (a lock held by another server); a failed or
+/// cut-short warm-up is logged and the server reports ready anyway: it only ever makes the first seconds slower.
 /// </summary>
 public sealed class WarmUp(IServer server, IHostApplicationLifetime life, ServerSettings settings, IHttpContextFactory contexts,
     IServiceScopeFactory scopes, ReportWriter writer, ReadCache cache, AuditHeads heads, AccessCache access, IConfiguration config, ILogger<WarmUp> log)
@@ -49,7 +50,7 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     const int MostSecondsPerSecond = 3;
 
     /// <summary>How many requests or submissions of each kind are in flight at once during the warm-up.</summary>
-    const int Parallel = 8;
+    public const int Parallel = 8;
 
     /// <summary>The most reports of the warm-up: under the default write limit per user and minute (and under a lower
     /// configured one: <see cref="PostsAsync"/>), so that none is refused by the rate limiter before it reaches the writer.</summary>
@@ -57,6 +58,13 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
 
     /// <summary>The most rehearsed batches (<see cref="RehearseAsync"/>): enough for the code to be compiled for speed.</summary>
     const int MostBatches = 200;
+
+    /// <summary>The requests to itself per second, all workers together: enough for the code to be compiled for speed,
+    /// few enough to leave the cores to that compilation and to the rest of the warm-up.</summary>
+    public const int RequestsPerSecond = 400;
+
+    /// <summary>The body of the warm-up's weekly reports.</summary>
+    static readonly byte[] ReportBody = Encoding.UTF8.GetBytes("""{"done":"预热","percent":0}""");
 
     /// <summary>The route of weekly reports: a warm-up report that answered from elsewhere did not warm it.</summary>
     const string ReportRoute = "/api" + Workflow.WorkflowApi.ReportsRoute;
@@ -80,16 +88,18 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
             limit.CancelAfter(TimeSpan.FromSeconds(Seconds * MostSecondsPerSecond));
             var ct = limit.Token;
             var started = Stopwatch.GetTimestamp();
-            var until = Environment.TickCount64 + Seconds * 1000L;
+            var from = Environment.TickCount64;
+            var until = from + Seconds * 1000L;
             var targets = await TargetsAsync(ct);
-            var requests = RequestsAsync(targets.Inspection, until, ct);
-            var posts = PostsAsync(targets.Measures, until, ct);
-            var rehearsed = RehearseAsync(targets, until, ct);
+            var requests = RequestsAsync(targets.Inspection, from, until, ct);
+            var posts = PostsAsync(targets.Measures, from, until, ct);
+            var rehearsed = RehearseAsync(targets, from, until, ct);
             await Task.WhenAll(requests, posts, rehearsed);
             var rounds = cache.Enabled ? await FiguresAsync(targets.Offices, ct) : 0;
-            var (refused, other) = await posts;
-            log.LogInformation("Warm-up done in {Seconds:F1} s ({Requests} requests to itself, {Refused} weekly reports in process refused by the writer, {Other} answered otherwise, {Batches} batches of reports stored and rolled back, round figures of {Rounds} scopes); ready",
-                Stopwatch.GetElapsedTime(started).TotalSeconds, await requests, refused, other, await rehearsed, rounds);
+            var (refused, other, lastPost) = await posts;
+            var (batches, lastBatch) = await rehearsed;
+            log.LogInformation("Warm-up done in {Seconds:F1} s ({Requests} requests to itself, {Refused} weekly reports in process refused by the writer, {Other} answered otherwise, the last at {LastPost:F1} s, {Batches} batches of reports stored and rolled back, the last at {LastBatch:F1} s, round figures of {Rounds} scopes); ready",
+                Stopwatch.GetElapsedTime(started).TotalSeconds, await requests, refused, other, Since(from, lastPost), batches, Since(from, lastBatch), rounds);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
         catch (Exception e)
@@ -129,7 +139,7 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// Requests to the server's own plain-HTTP address (none under a test host, on a Unix socket or with HTTPS only:
     /// skipped), none with a credential and none that writes; the number answered.
     /// </summary>
-    async Task<int> RequestsAsync(long inspection, long until, CancellationToken ct)
+    async Task<int> RequestsAsync(long inspection, long from, long until, CancellationToken ct)
     {
         if (OwnAddress() is not { } address) return 0;
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Parallel })
@@ -137,14 +147,21 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
             BaseAddress = address,
             Timeout = TimeSpan.FromSeconds(10),
         };
-        var answered = 0;
+        int sent = 0, answered = 0;
         await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async worker =>
         {
             while (Environment.TickCount64 < until && !ct.IsCancellationRequested)
             {
+                await PaceAsync(from, Interlocked.Increment(ref sent), RequestsPerSecond, ct);
                 // No credential: the API answers 401 after authentication and authorisation (an invalid bearer token
-                // would log two lines per request).
-                using var request = new HttpRequestMessage(HttpMethod.Get, worker % 4 == 0 ? "health" : $"api/inspections/{inspection}/ledger");
+                // would log two lines per request). A body sent where no endpoint takes one (a 405 outside the API,
+                // which the write limit does not count): the server frames it and drains it from the socket.
+                using var request = (worker % 4) switch
+                {
+                    0 => new HttpRequestMessage(HttpMethod.Get, "health"),
+                    1 => new HttpRequestMessage(HttpMethod.Post, "health") { Content = new ByteArrayContent(ReportBody) { Headers = { ContentType = new("application/json") } } },
+                    _ => new HttpRequestMessage(HttpMethod.Get, $"api/inspections/{inspection}/ledger"),
+                };
                 try
                 {
                     using var response = await http.SendAsync(request, ct);
@@ -159,6 +176,24 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
             }
         }));
         return answered;
+    }
+
+    /// <summary>Seconds from <paramref name="from"/> to <paramref name="at"/> (ticks of <see cref="Environment.TickCount64"/>;
+    /// 0 when nothing of that kind ran, as the log's counts then say).</summary>
+    static double Since(long from, long at) => at == 0 ? 0 : (at - from) / 1000.0;
+
+    /// <summary>
+    /// Waits until the <paramref name="n"/>th item of a series started at <paramref name="from"/> is due at
+    /// <paramref name="perSecond"/>. Each kind of work is spread over the whole warm-up instead of done in its first
+    /// seconds: the runtime compiles a hot method for speed in stages (first with counters of how it runs, then with
+    /// what they counted), each after the method has been called some more; work that ends early leaves its code
+    /// half-way, finished by the first real traffic (seen as 250–510 ms of compiling per second in the first 9 s of 800
+    /// reports/s; docs/benchmarks.md, "The warm-up's work spread over its seconds").
+    /// </summary>
+    static async Task PaceAsync(long from, int n, double perSecond, CancellationToken ct)
+    {
+        var wait = from + (long)((n - 1) * 1000.0 / perSecond) - Environment.TickCount64;
+        if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), ct);
     }
 
     /// <summary>The server's first plain-HTTP address, a wildcard one as loopback (IPv4 or IPv6 as it listens).</summary>
@@ -194,30 +229,32 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     /// <summary>
     /// Weekly reports POSTed through the middleware pipeline in process (no socket: the rest of it runs as for a
     /// client's report — JSON body, rate limit, routing, authorisation, binding, the group-commit writer's transaction,
-    /// the ProblemDetails answer), at most <see cref="MostReports"/>; how many the writer refused as not found (the
-    /// report endpoint's 404 naming the measure), and how many answered otherwise (none should).
+    /// the ProblemDetails answer), at most <see cref="MostReports"/> spread over the warm-up's seconds; how many the writer
+    /// refused as not found (the report endpoint's 404 naming the measure), how many answered otherwise (none should), and
+    /// when the last one was answered.
     /// </summary>
-    async Task<(int Refused, int Other)> PostsAsync(long[] measures, long until, CancellationToken ct)
+    async Task<(int Refused, int Other, long Last)> PostsAsync(long[] measures, long from, long until, CancellationToken ct)
     {
-        if (_pipeline is not { } pipeline || measures.Length == 0) return (0, 0);
-        var body = Encoding.UTF8.GetBytes("""{"done":"预热","percent":0}""");
+        if (_pipeline is not { } pipeline || measures.Length == 0) return (0, 0, 0);
         // Under the write limit per user and minute (lowered in configuration too), so that none is refused by it.
         var limit = RateLimits.WritesPerMinute(config);
         var most = limit > 0 ? Math.Min(MostReports, limit * 5 / 6) : MostReports;
         int sent = 0, refused = 0, other = 0;
+        long last = 0;
         await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async _ =>
         {
             int n;
             while (Environment.TickCount64 < until && !ct.IsCancellationRequested && (n = Interlocked.Increment(ref sent)) <= most)
             {
+                await PaceAsync(from, n, most / (double)Seconds, ct);
                 var request = new HttpRequestFeature
                 {
                     Method = HttpMethods.Post, Scheme = "http", Protocol = "HTTP/1.1", Path = $"/api/measures/{measures[n % measures.Length]}/reports",
-                    Body = new MemoryStream(body, writable: false),
+                    Body = new MemoryStream(ReportBody, writable: false),
                 };
                 request.Headers.Host = "localhost";
                 request.Headers.ContentType = "application/json";
-                request.Headers.ContentLength = body.Length;
+                request.Headers.ContentLength = ReportBody.Length;
                 using var answer = new MemoryStream();
                 // The request's services from a scope of our own, disposed here (the host would dispose its own after the
                 // response, through callbacks that a bare response feature never runs).
@@ -239,11 +276,12 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
                                    && (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText == ReportRoute
                                    && Encoding.UTF8.GetString(answer.ToArray()).Contains("整改措施", StringComparison.Ordinal);
                     Interlocked.Increment(ref byWriter ? ref refused : ref other);
+                    Interlocked.Exchange(ref last, Environment.TickCount64);
                 }
                 finally { contexts.Dispose(http); }
             }
         }));
-        return (refused, other);
+        return (refused, other, last);
     }
 
     sealed class HasBody : IHttpRequestBodyDetectionFeature
@@ -253,21 +291,25 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
 
     /// <summary>
     /// The writer's storing, which refused reports never reach (<see cref="ReportWriter.RehearseAsync"/>): batches of the
-    /// newest measures saved and rolled back, one after another, until <paramref name="until"/> or
-    /// <see cref="MostBatches"/>; the number rehearsed. None without a user to be the author.
+    /// newest measures saved and rolled back, one after another, spread over the warm-up's seconds until
+    /// <paramref name="until"/> or <see cref="MostBatches"/>; the number rehearsed and when the last one ended. None
+    /// without a user to be the author.
     /// </summary>
-    async Task<int> RehearseAsync(Targets targets, long until, CancellationToken ct)
+    async Task<(int Batches, long Last)> RehearseAsync(Targets targets, long from, long until, CancellationToken ct)
     {
-        if (targets is not { Author: { } author, Measures: { Length: > 0 } measures }) return 0;
+        if (targets is not { Author: { } author, Measures: { Length: > 0 } measures }) return (0, 0);
         var batches = 0;
+        long last = 0;
         while (batches < MostBatches && Environment.TickCount64 < until && !ct.IsCancellationRequested)
         {
+            await PaceAsync(from, batches + 1, MostBatches / (double)Seconds, ct);
             // The measures in turn, Parallel at a time (fewer when there are fewer).
             long[] batch = [.. Enumerable.Range(batches * Parallel, Math.Min(Parallel, measures.Length)).Select(i => measures[i % measures.Length])];
             await writer.RehearseAsync(batch, author, ct);
             batches++;
+            last = Environment.TickCount64;
         }
-        return batches;
+        return (batches, last);
     }
 
     /// <summary>
