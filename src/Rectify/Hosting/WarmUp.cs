@@ -35,7 +35,7 @@ namespace Rectify.Hosting;
 /// <item>then the round figures of the newest round for the administrators and for each 巡察办's scope, which puts them
 /// in the read cache: the first figures read no longer computes them while reports stream in.</item>
 /// </list>
-/// The requests, reports and batches are paced evenly over the seconds (<see cref="PaceAsync"/>). It ends after at most
+/// The requests, reports and batches are paced evenly over the seconds (<see cref="PacedAsync"/>). It ends after at most
 /// <see cref="MostSecondsPerSecond"/> × Seconds even if a part is slow (a lock held by another server); a failed or
 /// cut-short warm-up is logged and the server reports ready anyway: it only ever makes the first seconds slower.
 /// </summary>
@@ -147,34 +147,30 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
             BaseAddress = address,
             Timeout = TimeSpan.FromSeconds(10),
         };
-        int sent = 0, answered = 0;
-        await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async worker =>
+        var answered = 0;
+        await PacedAsync(Parallel, int.MaxValue, RequestsPerSecond, from, until, async (_, worker) =>
         {
-            while (Environment.TickCount64 < until && !ct.IsCancellationRequested)
+            // No credential: the API answers 401 after authentication and authorisation (an invalid bearer token
+            // would log two lines per request). A body sent where no endpoint takes one (a 405 outside the API,
+            // which the write limit does not count): the server frames it and drains it from the socket.
+            using var request = (worker % 4) switch
             {
-                await PaceAsync(from, Interlocked.Increment(ref sent), RequestsPerSecond, ct);
-                // No credential: the API answers 401 after authentication and authorisation (an invalid bearer token
-                // would log two lines per request). A body sent where no endpoint takes one (a 405 outside the API,
-                // which the write limit does not count): the server frames it and drains it from the socket.
-                using var request = (worker % 4) switch
-                {
-                    0 => new HttpRequestMessage(HttpMethod.Get, "health"),
-                    1 => new HttpRequestMessage(HttpMethod.Post, "health") { Content = new ByteArrayContent(ReportBody) { Headers = { ContentType = new("application/json") } } },
-                    _ => new HttpRequestMessage(HttpMethod.Get, $"api/inspections/{inspection}/ledger"),
-                };
-                try
-                {
-                    using var response = await http.SendAsync(request, ct);
-                    await response.Content.CopyToAsync(Stream.Null, ct);
-                    Interlocked.Increment(ref answered);
-                }
-                // Refused, or slower than the client's timeout: a pause, then on.
-                catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException && !ct.IsCancellationRequested)
-                {
-                    await Task.Delay(100, ct);
-                }
+                0 => new HttpRequestMessage(HttpMethod.Get, "health"),
+                1 => new HttpRequestMessage(HttpMethod.Post, "health") { Content = new ByteArrayContent(ReportBody) { Headers = { ContentType = new("application/json") } } },
+                _ => new HttpRequestMessage(HttpMethod.Get, $"api/inspections/{inspection}/ledger"),
+            };
+            try
+            {
+                using var response = await http.SendAsync(request, ct);
+                await response.Content.CopyToAsync(Stream.Null, ct);
+                Interlocked.Increment(ref answered);
             }
-        }));
+            // Refused, or slower than the client's timeout: a pause, then on.
+            catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(100, ct);
+            }
+        }, ct);
         return answered;
     }
 
@@ -183,17 +179,31 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     static double Since(long from, long at) => at == 0 ? 0 : (at - from) / 1000.0;
 
     /// <summary>
-    /// Waits until the <paramref name="n"/>th item of a series started at <paramref name="from"/> is due at
-    /// <paramref name="perSecond"/>. Each kind of work is spread over the whole warm-up instead of done in its first
-    /// seconds: the runtime compiles a hot method for speed in stages (first with counters of how it runs, then with
+    /// Runs <paramref name="item"/> (its number from 1, the worker's from 0) on <paramref name="workers"/> workers until
+    /// <paramref name="until"/> or <paramref name="most"/> items, the nth not before it is due at
+    /// <paramref name="perSecond"/> from <paramref name="from"/>. Each kind of work is spread over the whole warm-up
+    /// instead of done in its first seconds: the runtime compiles a hot method for speed in stages (first with counters of how it runs, then with
     /// what they counted), each after the method has been called some more; work that ends early leaves its code
     /// half-way, finished by the first real traffic (seen as 250–510 ms of compiling per second in the first 9 s of 800
     /// reports/s; docs/benchmarks.md, "The warm-up's work spread over its seconds").
     /// </summary>
-    static async Task PaceAsync(long from, int n, double perSecond, CancellationToken ct)
+    /// <returns>When the last item ended (ticks of <see cref="Environment.TickCount64"/>; 0: none ran).</returns>
+    static async Task<long> PacedAsync(int workers, int most, double perSecond, long from, long until, Func<int, int, Task> item, CancellationToken ct)
     {
-        var wait = from + (long)((n - 1) * 1000.0 / perSecond) - Environment.TickCount64;
-        if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), ct);
+        int sent = 0;
+        long last = 0;
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        {
+            int n;
+            while (Environment.TickCount64 < until && !ct.IsCancellationRequested && (n = Interlocked.Increment(ref sent)) <= most)
+            {
+                var wait = from + (long)((n - 1) * 1000.0 / perSecond) - Environment.TickCount64;
+                if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), ct);
+                await item(n, worker);
+                Interlocked.Exchange(ref last, Environment.TickCount64);
+            }
+        }));
+        return last;
     }
 
     /// <summary>The server's first plain-HTTP address, a wildcard one as loopback (IPv4 or IPv6 as it listens).</summary>
@@ -239,48 +249,41 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
         // Under the write limit per user and minute (lowered in configuration too), so that none is refused by it.
         var limit = RateLimits.WritesPerMinute(config);
         var most = limit > 0 ? Math.Min(MostReports, limit * 5 / 6) : MostReports;
-        int sent = 0, refused = 0, other = 0;
-        long last = 0;
-        await Task.WhenAll(Enumerable.Range(0, Parallel).Select(async _ =>
+        int refused = 0, other = 0;
+        var last = await PacedAsync(Parallel, most, most / (double)Seconds, from, until, async (n, _) =>
         {
-            int n;
-            while (Environment.TickCount64 < until && !ct.IsCancellationRequested && (n = Interlocked.Increment(ref sent)) <= most)
+            var request = new HttpRequestFeature
             {
-                await PaceAsync(from, n, most / (double)Seconds, ct);
-                var request = new HttpRequestFeature
-                {
-                    Method = HttpMethods.Post, Scheme = "http", Protocol = "HTTP/1.1", Path = $"/api/measures/{measures[n % measures.Length]}/reports",
-                    Body = new MemoryStream(ReportBody, writable: false),
-                };
-                request.Headers.Host = "localhost";
-                request.Headers.ContentType = "application/json";
-                request.Headers.ContentLength = ReportBody.Length;
-                using var answer = new MemoryStream();
-                // The request's services from a scope of our own, disposed here (the host would dispose its own after the
-                // response, through callbacks that a bare response feature never runs).
-                await using var services = scopes.CreateAsyncScope();
-                var features = new FeatureCollection();
-                features.Set<IHttpRequestFeature>(request);
-                features.Set<IHttpRequestBodyDetectionFeature>(new HasBody());
-                features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature { RequestAborted = ct });
-                features.Set<IHttpResponseFeature>(new HttpResponseFeature());
-                features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(answer));
-                features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = services.ServiceProvider });
-                features.Set<IHttpConnectionFeature>(new HttpConnectionFeature { RemoteIpAddress = IPAddress.Loopback, LocalIpAddress = IPAddress.Loopback });
-                var http = contexts.Create(features);
-                http.User = Nobody(Role.Owner);
-                try
-                {
-                    await pipeline(http);
-                    var byWriter = http.Response.StatusCode == StatusCodes.Status404NotFound
-                                   && (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText == ReportRoute
-                                   && Encoding.UTF8.GetString(answer.ToArray()).Contains("整改措施", StringComparison.Ordinal);
-                    Interlocked.Increment(ref byWriter ? ref refused : ref other);
-                    Interlocked.Exchange(ref last, Environment.TickCount64);
-                }
-                finally { contexts.Dispose(http); }
+                Method = HttpMethods.Post, Scheme = "http", Protocol = "HTTP/1.1", Path = $"/api/measures/{measures[n % measures.Length]}/reports",
+                Body = new MemoryStream(ReportBody, writable: false),
+            };
+            request.Headers.Host = "localhost";
+            request.Headers.ContentType = "application/json";
+            request.Headers.ContentLength = ReportBody.Length;
+            using var answer = new MemoryStream();
+            // The request's services from a scope of our own, disposed here (the host would dispose its own after the
+            // response, through callbacks that a bare response feature never runs).
+            await using var services = scopes.CreateAsyncScope();
+            var features = new FeatureCollection();
+            features.Set<IHttpRequestFeature>(request);
+            features.Set<IHttpRequestBodyDetectionFeature>(new HasBody());
+            features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature { RequestAborted = ct });
+            features.Set<IHttpResponseFeature>(new HttpResponseFeature());
+            features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(answer));
+            features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = services.ServiceProvider });
+            features.Set<IHttpConnectionFeature>(new HttpConnectionFeature { RemoteIpAddress = IPAddress.Loopback, LocalIpAddress = IPAddress.Loopback });
+            var http = contexts.Create(features);
+            http.User = Nobody(Role.Owner);
+            try
+            {
+                await pipeline(http);
+                var byWriter = http.Response.StatusCode == StatusCodes.Status404NotFound
+                               && (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText == ReportRoute
+                               && Encoding.UTF8.GetString(answer.ToArray()).Contains("整改措施", StringComparison.Ordinal);
+                Interlocked.Increment(ref byWriter ? ref refused : ref other);
             }
-        }));
+            finally { contexts.Dispose(http); }
+        }, ct);
         return (refused, other, last);
     }
 
@@ -299,16 +302,13 @@ public sealed class WarmUp(IServer server, IHostApplicationLifetime life, Server
     {
         if (targets is not { Author: { } author, Measures: { Length: > 0 } measures }) return (0, 0);
         var batches = 0;
-        long last = 0;
-        while (batches < MostBatches && Environment.TickCount64 < until && !ct.IsCancellationRequested)
+        var last = await PacedAsync(1, MostBatches, MostBatches / (double)Seconds, from, until, async (n, _) =>
         {
-            await PaceAsync(from, batches + 1, MostBatches / (double)Seconds, ct);
             // The measures in turn, Parallel at a time (fewer when there are fewer).
-            long[] batch = [.. Enumerable.Range(batches * Parallel, Math.Min(Parallel, measures.Length)).Select(i => measures[i % measures.Length])];
+            long[] batch = [.. Enumerable.Range((n - 1) * Parallel, Math.Min(Parallel, measures.Length)).Select(i => measures[i % measures.Length])];
             await writer.RehearseAsync(batch, author, ct);
             batches++;
-            last = Environment.TickCount64;
-        }
+        }, ct);
         return (batches, last);
     }
 
